@@ -1,0 +1,127 @@
+"""Accounts and skill subscriptions: the users service's domain logic over users_db."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from jobsight.auth import validate_email, validate_password
+from jobsight.db.users import Subscription, User
+from jobsight.errors import Conflict, NotFound, ValidationError
+
+MAX_NAME_LENGTH = 100
+MAX_SKILL_LENGTH = 64
+_SKILL = re.compile(r"^[\w][\w .+#/&-]*$", re.UNICODE)
+
+
+def validate_name(name) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError("Name is required")
+    name = " ".join(name.split())
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(f"Name too long (at most {MAX_NAME_LENGTH} characters)")
+    return name
+
+
+def validate_skill(skill) -> str:
+    if not isinstance(skill, str):
+        raise ValidationError("Skill must be a string")
+    skill = " ".join(skill.split())
+    if not skill:
+        raise ValidationError("Skill is required")
+    if len(skill) > MAX_SKILL_LENGTH or not _SKILL.match(skill):
+        raise ValidationError("Invalid skill name")
+    return skill
+
+
+def user_to_dict(user: User) -> dict:
+    return {
+        "user_id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "created_at": user.created_at.isoformat() if user.created_at else None,
+        "subscriptions": sorted(s.skill for s in user.subscriptions),
+    }
+
+
+class Accounts:
+    """Everything the users service does with accounts, given a session and a hasher."""
+
+    def __init__(self, session: Session, passwords, password_min_length: int = 8):
+        self.session = session
+        self.passwords = passwords
+        self.password_min_length = password_min_length
+
+    def check_new_account(self, name, email, password) -> tuple[str, str, str]:
+        return validate_name(name), validate_email(email), validate_password(password, self.password_min_length)
+
+    def email_taken(self, email: str) -> bool:
+        return self.session.scalar(select(User.id).where(User.email == email)) is not None
+
+    def create(self, name: str, email: str, password_hash: str) -> User:
+        user = User(name=name, email=email, password_hash=password_hash)
+        self.session.add(user)
+        try:
+            self.session.commit()
+        except IntegrityError:
+            # Two sign-ups with one email racing: the unique index decides.
+            self.session.rollback()
+            raise Conflict("User already exists")
+        return user
+
+    def by_email(self, email: str) -> User | None:
+        return self.session.scalar(select(User).where(User.email == email))
+
+    def get(self, user_id) -> User:
+        if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
+            raise ValidationError("user_id must be a positive integer")
+        user = self.session.get(User, user_id)
+        if user is None:
+            raise NotFound("User not found")
+        return user
+
+    def find(self, email_or_id) -> dict:
+        """Operator lookup by id or (any-case) email."""
+        if isinstance(email_or_id, str) and "@" in email_or_id:
+            user = self.by_email(validate_email(email_or_id))
+            if user is None:
+                raise NotFound("User not found")
+        else:
+            user = self.get(int(email_or_id))
+        return user_to_dict(user)
+
+    def subscriptions(self, user_id: int) -> list[str]:
+        self.get(user_id)
+        rows = self.session.scalars(
+            select(Subscription.skill).where(Subscription.user_id == user_id).order_by(Subscription.skill_key))
+        return list(rows)
+
+    def subscribe(self, user_id: int, skill) -> tuple[str, bool]:
+        """Add a skill subscription; returns (skill, created). Subscribing twice is a no-op."""
+        skill = validate_skill(skill)
+        self.get(user_id)
+        key = skill.lower()
+        existing = self.session.scalar(
+            select(Subscription).where(Subscription.user_id == user_id, Subscription.skill_key == key))
+        if existing is not None:
+            return existing.skill, False
+        self.session.add(Subscription(user_id=user_id, skill=skill, skill_key=key))
+        try:
+            self.session.commit()
+        except IntegrityError:
+            self.session.rollback()
+            return skill, False
+        return skill, True
+
+    def unsubscribe(self, user_id: int, skill) -> bool:
+        skill = validate_skill(skill)
+        self.get(user_id)
+        sub = self.session.scalar(
+            select(Subscription).where(Subscription.user_id == user_id, Subscription.skill_key == skill.lower()))
+        if sub is None:
+            raise NotFound("Not subscribed to this skill")
+        self.session.delete(sub)
+        self.session.commit()
+        return True

@@ -1,0 +1,130 @@
+"""The ``jobsight`` command: run the system, migrate its databases, check sources offline."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import warnings
+
+from jobsight import config as config_module
+from jobsight.config import ROOT
+
+
+def _load_config(args) -> dict:
+    return config_module.load(args.config)
+
+
+def cmd_migrate(args) -> int:
+    from jobsight.migrate import upgrade_all
+
+    upgrade_all(_load_config(args))
+    print("databases migrated to head: users_db, jobs_db, warehouse_db, coordinator_db")
+    return 0
+
+
+def cmd_up(args) -> int:
+    from jobsight import runner
+
+    config = _load_config(args)
+    if runner.read_pid():
+        print(f"jobsight is already running (pid {runner.read_pid()}); `jobsight down` stops it", file=sys.stderr)
+        return 1
+    if args.detach:
+        runner.PID_FILE.parent.mkdir(parents=True, exist_ok=True)
+        log_dir = os.path.abspath(args.log_dir)
+        os.makedirs(log_dir, exist_ok=True)
+        command = [sys.executable, "-m", "jobsight.cli", "--config", args.config, "up",
+                   "--replicas", str(args.replicas), "--log-dir", log_dir, "--timeout", str(args.timeout)]
+        with open(os.path.join(log_dir, "runner.log"), "ab") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       start_new_session=True, cwd=ROOT)
+        deadline = time.monotonic() + args.timeout + 15
+        base_url = runner.gateway_url(config)
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                print(f"jobsight failed to start; see {log_dir}/runner.log", file=sys.stderr)
+                return 1
+            try:
+                code, status = runner.fetch_status(base_url)
+                if code == 200 and runner.read_pid() == process.pid:
+                    print(f"jobsight is up in the background (pid {process.pid}) at {base_url}; "
+                          f"logs in {log_dir}; `jobsight down` stops it")
+                    return 0
+            except OSError:
+                pass
+            time.sleep(0.5)
+        print("jobsight did not become healthy in time; stopping it", file=sys.stderr)
+        runner.stop_detached()
+        return 1
+
+    run = runner.Runner(config, args.config, replicas=args.replicas, log_dir=args.log_dir)
+    runner.PID_FILE.parent.mkdir(parents=True, exist_ok=True)
+    runner.PID_FILE.write_text(str(os.getpid()))
+    try:
+        run.start()
+        try:
+            status = run.wait_healthy(args.timeout)
+        except runner.StartupFailed as exc:
+            print(f"startup failed: {exc}", file=sys.stderr)
+            run.stop()
+            return 1
+        print(f"jobsight is up at {run.base_url}: " + json.dumps(status["services"]), flush=True)
+        print("Ctrl-C stops every service", flush=True)
+        return run.supervise()
+    finally:
+        runner.PID_FILE.unlink(missing_ok=True)
+
+
+def cmd_down(args) -> int:
+    from jobsight import runner
+
+    if runner.stop_detached():
+        print("jobsight stopped")
+    else:
+        print("jobsight was not running")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from jobsight import runner
+
+    try:
+        code, status = runner.fetch_status(runner.gateway_url(_load_config(args)))
+    except OSError as exc:
+        print(f"gateway not answering: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(status, indent=2))
+    return 0 if code == 200 else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jobsight", description=__doc__)
+    parser.add_argument("--config", default=os.environ.get("JOBSIGHT_CONFIG", str(ROOT / "config.yml")),
+                        help="config file (default: config.yml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="start every service; Ctrl-C stops them")
+    up.add_argument("--replicas", type=int, default=int(os.environ.get("REPLICAS", 1)),
+                    help="instances of each service (default 1)")
+    up.add_argument("--detach", action="store_true", help="run in the background; `jobsight down` stops it")
+    up.add_argument("--log-dir", default=str(ROOT / "logs"))
+    up.add_argument("--timeout", type=float, default=90.0, help="seconds to wait for every service to be healthy")
+    up.set_defaults(func=cmd_up)
+
+    sub.add_parser("down", help="stop a system started with --detach").set_defaults(func=cmd_down)
+    sub.add_parser("migrate", help="create the databases and run every migration").set_defaults(func=cmd_migrate)
+    sub.add_parser("status", help="print the gateway's /status").set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv=None) -> int:
+    warnings.filterwarnings("ignore", module="eventlet")
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""jobs_db: canonical jobs, their source observations, the skills taxonomy and run history
+(owned by the scraper service)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, func)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class JobsBase(DeclarativeBase):
+    pass
+
+
+class Job(JobsBase):
+    """One canonical job, however many boards it was seen on."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    company: Mapped[str] = mapped_column(Text)
+    company_key: Mapped[str] = mapped_column(Text, index=True)
+    location: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))
+    workplace: Mapped[str | None] = mapped_column(String(10))
+    remote: Mapped[bool | None] = mapped_column(Boolean)
+    employment_type: Mapped[str | None] = mapped_column(String(20))
+    seniority: Mapped[str | None] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(Text, default="")
+    date_posted: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    skills: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    salary_min: Mapped[float | None] = mapped_column(Float)
+    salary_max: Mapped[float | None] = mapped_column(Float)
+    salary_currency: Mapped[str | None] = mapped_column(String(3))
+    salary_period: Mapped[str | None] = mapped_column(String(12))
+    salary_raw: Mapped[str | None] = mapped_column(Text)
+    annual_min: Mapped[float | None] = mapped_column(Float)
+    annual_max: Mapped[float | None] = mapped_column(Float)
+    annual_currency: Mapped[str | None] = mapped_column(String(3))
+    experience_years: Mapped[float | None] = mapped_column(Float)
+    simhash: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class JobSource(JobsBase):
+    """One observation of a job on one source; every URL it was seen at is kept."""
+
+    __tablename__ = "job_sources"
+    __table_args__ = (UniqueConstraint("source_name", "source_id", name="uq_job_sources_source"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    source_name: Mapped[str] = mapped_column(Text)
+    source_kind: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[str] = mapped_column(Text)
+    requisition_id: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    url_key: Mapped[str] = mapped_column(Text, index=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Skill(JobsBase):
+    """The skills taxonomy, seeded from jobsight/data/skills.yml; rows can be added live."""
+
+    __tablename__ = "skills"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    category: Mapped[str | None] = mapped_column(Text)
+    aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    ambiguous: Mapped[bool] = mapped_column(Boolean, default=False)
+    taxonomy_version: Mapped[int] = mapped_column(Integer, default=1)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SourceRun(JobsBase):
+    """Statistics of one run of one source."""
+
+    __tablename__ = "source_runs"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    source_name: Mapped[str] = mapped_column(Text, index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict] = mapped_column(JSONB, default=dict)

@@ -1,0 +1,76 @@
+"""The exceptions that make up Jobsight's error API.
+
+Services raise these; nameko carries them across RPC as the same types (they are registered
+with ``deserialize_to_instance``), and the gateway maps them to HTTP responses in one place.
+"""
+from nameko.exceptions import deserialize_to_instance
+
+
+class JobsightError(Exception):
+    """Base of every error a caller is meant to see. ``message`` is safe to show a person."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str = "", *args):
+        super().__init__(message, *args)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@deserialize_to_instance
+class ValidationError(JobsightError):
+    status = 400
+    code = "invalid_request"
+
+
+@deserialize_to_instance
+class Unauthorized(JobsightError):
+    status = 401
+    code = "unauthorized"
+
+
+@deserialize_to_instance
+class Forbidden(JobsightError):
+    status = 403
+    code = "forbidden"
+
+
+@deserialize_to_instance
+class NotFound(JobsightError):
+    status = 404
+    code = "not_found"
+
+
+@deserialize_to_instance
+class Conflict(JobsightError):
+    status = 409
+    code = "conflict"
+
+
+@deserialize_to_instance
+class RateLimited(JobsightError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str = "Too many attempts", retry_after: int = 60):
+        super().__init__(message, retry_after)
+        self.retry_after = int(retry_after)
+
+
+@deserialize_to_instance
+class ServiceUnavailable(JobsightError):
+    """A downstream service is down or its circuit is open."""
+
+    status = 503
+    code = "service_unavailable"
+
+
+@deserialize_to_instance
+class ServiceTimeout(JobsightError):
+    """A downstream service did not answer in time."""
+
+    status = 504
+    code = "timeout"

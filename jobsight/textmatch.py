@@ -1,0 +1,36 @@
+"""The one title matcher, shared by search (jobs_db) and insights (warehouse_db) so that
+"python developer" selects the same jobs in both.
+
+PostgreSQL trigram word similarity (``<%``, served by a GIN index on ``lower(title)``):
+typos still match ("pyhton developer"), unrelated titles do not ("java developer").
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, literal
+
+from jobsight.errors import ValidationError
+
+MAX_KEYWORDS_LENGTH = 200
+_NOISE = re.compile(r"[^\w+#./ -]+", re.UNICODE)
+
+
+def normalize_keywords(keywords) -> str:
+    if not isinstance(keywords, str):
+        raise ValidationError("keywords must be a string")
+    cleaned = " ".join(_NOISE.sub(" ", keywords).lower().split())
+    if not cleaned:
+        raise ValidationError("keywords must contain at least one letter or digit")
+    if len(cleaned) > MAX_KEYWORDS_LENGTH:
+        raise ValidationError(f"keywords too long (at most {MAX_KEYWORDS_LENGTH} characters)")
+    return cleaned
+
+
+def title_matches(title_column, keywords: str):
+    """SQL condition: the (normalized) keywords match the title column."""
+    return literal(keywords).op("<%")(func.lower(title_column))
+
+
+def title_score(title_column, keywords: str):
+    return func.word_similarity(literal(keywords), func.lower(title_column))

@@ -1,0 +1,93 @@
+"""A nameko HTTP entrypoint that speaks JSON and carries a request id.
+
+``route("POST", "/sign-up")`` handlers return ``(status, payload)``; the payload is encoded
+as JSON. Every response, errors included (unknown route, wrong method, bad input, crash),
+is JSON and carries ``X-Request-ID``, which also travels in nameko context data to every
+service the request touches.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from functools import partial
+
+from eventlet.event import Event
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from jobsight.errors import JobsightError
+from jobsight.logs import REQUEST_ID_KEY
+from jobsight.web.errors import error_response, json_response
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_ENVIRON_KEY = "jobsight.request_id"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id_of(environ) -> str:
+    if _ENVIRON_KEY not in environ:
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        # A client's id is kept when it is sane, so a caller can follow its own request.
+        environ[_ENVIRON_KEY] = given if _VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
+    return environ[_ENVIRON_KEY]
+
+
+class JsonWsgiApp(WsgiApp):
+    def __call__(self, environ, start_response):
+        request_id = request_id_of(environ)
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+            request.path_values = values
+            response = provider.handle_request(request)
+        except HTTPException as exc:
+            response = error_response(exc, request_id)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response(environ, start_response)
+
+
+class JsonWebServer(WebServer):
+    def get_wsgi_app(self):
+        return JsonWsgiApp(self)
+
+    def context_data_from_headers(self, request):
+        return {REQUEST_ID_KEY: request_id_of(request.environ)}
+
+
+class JsonRoute(HttpRequestHandler):
+    server = JsonWebServer()
+
+    def __init__(self, method, url, **kwargs):
+        kwargs.setdefault("expected_exceptions", JobsightError)
+        super().__init__(method, url, **kwargs)
+
+    def response_from_result(self, result):
+        if isinstance(result, Response):
+            return result
+        status, payload, headers = 200, result, None
+        if isinstance(result, tuple):
+            if len(result) == 3:
+                status, headers, payload = result
+            else:
+                status, payload = result
+        return json_response(status, payload, headers)
+
+    def handle_request(self, request):
+        # nameko's own version, with the request id in error bodies.
+        request.shallow = False
+        try:
+            context_data = self.server.context_data_from_headers(request)
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            event = Event()
+            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
+                                        handle_result=partial(self.handle_result, event))
+            return self.response_from_result(event.wait())
+        except Exception as exc:
+            return error_response(exc, request_id_of(request.environ))
+
+
+route = JsonRoute.decorator
