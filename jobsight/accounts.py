@@ -89,7 +89,11 @@ class Accounts:
             if user is None:
                 raise NotFound("User not found")
         else:
-            user = self.get(int(email_or_id))
+            try:
+                user_id = int(email_or_id)
+            except (TypeError, ValueError):
+                raise ValidationError("Give an email address or a numeric user id")
+            user = self.get(user_id)
         return user_to_dict(user)
 
     def subscriptions(self, user_id: int) -> list[str]:

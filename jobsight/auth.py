@@ -64,8 +64,8 @@ class Tokens:
     algorithm = "HS256"
 
     def __init__(self, secret: str, ttl_seconds: int = 86400):
-        if not secret or len(secret) < 16:
-            raise ValueError("AUTH.TOKEN_SECRET must be at least 16 characters")
+        if not secret or len(secret.encode()) < 32:
+            raise ValueError("AUTH.TOKEN_SECRET must be at least 32 bytes (HS256)")
         self._secret = secret
         self.ttl = int(ttl_seconds)
 

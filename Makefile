@@ -1,0 +1,41 @@
+# Jobsight: `make run` sets everything up and runs the system; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+REPLICAS ?= 1
+export GATEWAY_PORT ?= 8000
+
+.PHONY: run test up down setup infra venv migrate clean-logs
+
+run: setup  ## set everything up and run every service in the foreground (Ctrl-C stops)
+	$(BIN)/jobsight up --replicas $(REPLICAS)
+
+test: setup  ## run the whole test suite against the real RabbitMQ, PostgreSQL and Redis
+	$(BIN)/pytest -q
+
+up: setup  ## run every service in the background
+	$(BIN)/jobsight up --detach --replicas $(REPLICAS)
+
+down:  ## stop what `make up` started
+	$(BIN)/jobsight down
+
+setup: infra venv migrate
+
+infra:
+	bash scripts/setup.sh
+
+venv: infra $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+migrate: venv
+	$(BIN)/jobsight migrate
+
+clean-logs:
+	rm -rf logs

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Ensures the local infrastructure Jobsight runs on: Python 3.11, PostgreSQL (with prepared
+# transactions), RabbitMQ (with the management plugin) and Redis, all on loopback.
+# Idempotent: where they already run it only checks; on a bare Debian/Ubuntu machine it
+# installs them with apt (as root) and starts them without systemd.
+set -euo pipefail
+
+PGPORT=${PGPORT:-5432}
+REDIS_PORT=${REDIS_PORT:-6379}
+AMQP_PORT=${AMQP_PORT:-5672}
+TEST_VHOST=${TEST_VHOST:-jobsight_test}
+MIN_PREPARED=64
+
+log() { printf '[setup] %s\n' "$*"; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+APT_UPDATED=0
+apt_install() {
+  if ! command -v apt-get >/dev/null; then
+    log "cannot install $* here (no apt-get): install it by hand"; exit 1
+  fi
+  if [ "$APT_UPDATED" = 0 ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  log "installing $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+wait_port() {  # wait_port PORT SECONDS NAME
+  for _ in $(seq 1 $(( $2 * 5 ))); do port_open "$1" && return 0; sleep 0.2; done
+  log "$3 did not open port $1 within $2 s"; exit 1
+}
+
+command -v curl >/dev/null || apt_install curl ca-certificates
+
+# --- Python 3.11 -------------------------------------------------------------------------
+if ! command -v python3.11 >/dev/null && ! python3 -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then
+  apt_install python3.11 python3.11-venv python3.11-dev
+fi
+
+# --- PostgreSQL --------------------------------------------------------------------------
+if ! command -v pg_ctlcluster >/dev/null; then
+  apt_install postgresql postgresql-contrib
+fi
+PGVERSION=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1)
+if ! port_open "$PGPORT"; then
+  if [ -z "$PGVERSION" ]; then log "no PostgreSQL cluster found"; exit 1; fi
+  log "starting PostgreSQL $PGVERSION"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$PGVERSION" main start
+  wait_port "$PGPORT" 30 PostgreSQL
+fi
+psql_admin() {
+  # Over TCP as postgres where that is trusted; else as the postgres OS user on the socket.
+  if PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -tAqc 'SELECT 1' >/dev/null 2>&1; then
+    PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -tAq "$@"
+  else
+    as_root su postgres -c "psql -p $PGPORT -d postgres -tAq $(printf '%q ' "$@")"
+  fi
+}
+if ! PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -tAqc 'SELECT 1' >/dev/null 2>&1; then
+  # TCP is not trusted here: give postgres the password the default config uses.
+  log "setting the postgres role's password for loopback connections"
+  as_root su postgres -c "psql -p $PGPORT -tAqc \"ALTER USER postgres PASSWORD 'postgres'\""
+fi
+prepared=$(psql_admin -c "SHOW max_prepared_transactions")
+if [ "$prepared" -lt "$MIN_PREPARED" ]; then
+  log "max_prepared_transactions $prepared -> $MIN_PREPARED (two-phase commit)"
+  psql_admin -c "ALTER SYSTEM SET max_prepared_transactions = $MIN_PREPARED" >/dev/null
+  psql_admin -c "SELECT pg_reload_conf()" >/dev/null  # makes pending_restart visible
+  sleep 0.5
+fi
+if [ "$(psql_admin -c "SELECT bool_or(pending_restart) FROM pg_settings")" = "t" ]; then
+  log "restarting PostgreSQL $PGVERSION to apply settings"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$PGVERSION" main restart
+  wait_port "$PGPORT" 30 PostgreSQL
+fi
+for db in users_db jobs_db warehouse_db coordinator_db; do
+  if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" != "1" ]; then
+    log "creating database $db"
+    psql_admin -c "CREATE DATABASE $db" >/dev/null
+  fi
+done
+
+# --- Redis -------------------------------------------------------------------------------
+if ! command -v redis-server >/dev/null; then
+  apt_install redis-server redis-sentinel
+fi
+if ! port_open "$REDIS_PORT"; then
+  log "starting Redis on $REDIS_PORT"
+  as_root mkdir -p /var/lib/redis /var/log/redis
+  as_root redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/jobsight.log
+  wait_port "$REDIS_PORT" 10 Redis
+fi
+
+# --- RabbitMQ ----------------------------------------------------------------------------
+if ! command -v rabbitmq-server >/dev/null; then
+  apt_install rabbitmq-server
+fi
+if ! port_open "$AMQP_PORT"; then
+  log "starting RabbitMQ"
+  as_root rabbitmq-server -detached
+  as_root rabbitmqctl -q wait --timeout 60 "$(ls /var/lib/rabbitmq/mnesia/*.pid 2>/dev/null | head -n1 || echo /var/lib/rabbitmq/mnesia/rabbit.pid)" \
+    || wait_port "$AMQP_PORT" 60 RabbitMQ
+  wait_port "$AMQP_PORT" 60 RabbitMQ
+fi
+if ! port_open 15672; then
+  log "enabling the RabbitMQ management plugin"
+  as_root rabbitmq-plugins -q enable rabbitmq_management >/dev/null
+  wait_port 15672 60 "RabbitMQ management"
+fi
+# The test suite gets a vhost of its own so it never consumes a running system's messages.
+if ! curl -sf -u guest:guest "http://127.0.0.1:15672/api/vhosts/$TEST_VHOST" >/dev/null; then
+  log "creating RabbitMQ vhost $TEST_VHOST"
+  curl -sf -u guest:guest -X PUT "http://127.0.0.1:15672/api/vhosts/$TEST_VHOST" >/dev/null
+  curl -sf -u guest:guest -X PUT -H 'content-type: application/json' \
+    -d '{"configure":".*","write":".*","read":".*"}' "http://127.0.0.1:15672/api/permissions/$TEST_VHOST/guest" >/dev/null
+fi
+
+log "infrastructure ready: PostgreSQL :$PGPORT, Redis :$REDIS_PORT, RabbitMQ :$AMQP_PORT (management :15672)"

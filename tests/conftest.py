@@ -1,0 +1,87 @@
+"""Test environment: the real PostgreSQL, RabbitMQ and Redis on loopback, with databases,
+a vhost and a Redis db of the suite's own, so a running Jobsight is never disturbed."""
+import eventlet
+
+eventlet.monkey_patch()  # as `nameko run` does; must come before anything imports sockets
+
+import os  # noqa: E402
+import socket  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+_PG = "postgresql://postgres:postgres@127.0.0.1:5432"
+TEST_ENV = {
+    "USERS_DB_URI": f"{_PG}/jobsight_test_users",
+    "JOBS_DB_URI": f"{_PG}/jobsight_test_jobs",
+    "WAREHOUSE_DB_URI": f"{_PG}/jobsight_test_warehouse",
+    "COORDINATOR_DB_URI": f"{_PG}/jobsight_test_coordinator",
+    "AMQP_URI": "pyamqp://guest:guest@127.0.0.1:5672/jobsight_test",
+    "REDIS_URL": "redis://127.0.0.1:6379/15",
+    "GATEWAY_PORT": str(_free_port()),
+    "RPC_TIMEOUT": "3",
+    "STATUS_TIMEOUT": "1",
+    "JOBSIGHT_TOKEN_SECRET": "test-secret-that-is-long-enough-for-hs256",
+    "LOG_LEVEL": "INFO",
+}
+TEST_ENV["PUBLIC_WS_URL"] = f"ws://127.0.0.1:{TEST_ENV['GATEWAY_PORT']}/ws"
+os.environ.update(TEST_ENV)
+
+import pytest  # noqa: E402
+import redis  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import sessionmaker  # noqa: E402
+
+from jobsight import config as config_module  # noqa: E402
+from jobsight.migrate import DATABASES, upgrade  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def config():
+    return config_module.load()
+
+
+def _recreate(uri: str) -> None:
+    url = make_url(uri)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(config):
+    """Fresh test databases, built by the real migrations. Returns {name: uri}."""
+    uris = {name: config_module.db_uri(config, name) for name in DATABASES}
+    for name, uri in uris.items():
+        _recreate(uri)
+        upgrade(name, uri)
+    return uris
+
+
+@pytest.fixture(scope="session")
+def engines(databases):
+    engines = {name: create_engine(uri) for name, uri in databases.items()}
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
+@pytest.fixture
+def users_session(engines):
+    session = sessionmaker(bind=engines["users"])()
+    yield session
+    session.close()
+
+
+@pytest.fixture(scope="session")
+def redis_client(config):
+    client = redis.Redis.from_url(config["REDIS_URL"])
+    client.flushdb()
+    yield client
+    client.close()

@@ -1,0 +1,47 @@
+"""A running Jobsight for end-to-end tests: every service started by the real runner against
+the suite's own databases, vhost and Redis db, reached over HTTP."""
+import os
+import signal
+from contextlib import contextmanager
+
+import pytest
+import requests
+
+from jobsight.config import DEFAULT_PATH
+from jobsight.runner import Runner
+
+
+@pytest.fixture(scope="session")
+def system(config, databases, redis_client, tmp_path_factory):
+    log_dir = tmp_path_factory.mktemp("logs")
+    runner = Runner(config, DEFAULT_PATH, replicas=1, log_dir=log_dir, out=open(os.devnull, "w"))
+    runner.start()
+    try:
+        runner.wait_healthy(90)
+        yield runner
+    finally:
+        runner.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway(system):
+    return system.base_url
+
+
+@pytest.fixture
+def http():
+    with requests.Session() as session:
+        yield session
+
+
+@contextmanager
+def paused(system, service):
+    """Freeze every instance of a service (SIGSTOP): it holds its queue but answers nothing."""
+    processes = [i.process for i in system.instances if i.service == service]
+    for process in processes:
+        process.send_signal(signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGCONT)
