@@ -18,10 +18,41 @@ def _load_config(args) -> dict:
 
 
 def cmd_migrate(args) -> int:
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from jobsight import taxonomy
     from jobsight.migrate import upgrade_all
 
-    upgrade_all(_load_config(args))
-    print("databases migrated to head: users_db, jobs_db, warehouse_db, coordinator_db")
+    config = _load_config(args)
+    upgrade_all(config)
+    engine = create_engine(config_module.db_uri(config, "jobs"))
+    with Session(engine) as session:
+        seeded = taxonomy.seed(session)
+    engine.dispose()
+    print(f"databases migrated to head (users, jobs, warehouse, coordinator); {seeded} skills seeded")
+    return 0
+
+
+def cmd_parse(args) -> int:
+    from jobsight.normalize import normalize
+    from jobsight.sources import UnknownSourceKind, get_adapter
+    from jobsight.sources.cli import parse_files
+
+    try:
+        get_adapter(args.source)
+    except UnknownSourceKind as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    count = parse_files(args.source, args.files, normalize=normalize)
+    print(f"{count} postings", file=sys.stderr)
+    return 0 if count or not args.files else 1
+
+
+def cmd_demo_sources(args) -> int:
+    from jobsight.demo.server import serve
+
+    serve(host=args.host, port=args.port, seed=args.seed, count=args.count, day=args.day)
     return 0
 
 
@@ -117,6 +148,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("down", help="stop a system started with --detach").set_defaults(func=cmd_down)
     sub.add_parser("migrate", help="create the databases and run every migration").set_defaults(func=cmd_migrate)
     sub.add_parser("status", help="print the gateway's /status").set_defaults(func=cmd_status)
+
+    parse = sub.add_parser("parse", help="print normalized postings from payload files, one JSON per line")
+    parse.add_argument("--source", required=True, metavar="KIND",
+                       help="greenhouse, lever, ashby, remoteok, remotive, arbeitnow, hn, rss, jsonld or rabota")
+    parse.add_argument("files", nargs="+", metavar="FILE")
+    parse.set_defaults(func=cmd_parse)
+
+    demo = sub.add_parser("demo-sources", help="serve the demo job boards on loopback")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8100)
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--count", type=int, default=3000, help="canonical jobs to generate (default 3000)")
+    demo.add_argument("--day", type=int, default=0, help="simulated day to start on")
+    demo.set_defaults(func=cmd_demo_sources)
     return parser
 
 

@@ -66,3 +66,21 @@ class TokenSigning(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return self.tokens
 
+
+
+class SourceRuntimeProvider(RedisProvider):
+    """The scraper's sources, fetchers, taxonomy cache and run locks (see jobsight.sources.runtime)."""
+
+    def setup(self):
+        from jobsight.sources.runtime import SourceRuntime
+        from jobsight.sources.settings import configured_sources
+
+        super().setup()
+        self.runtime = SourceRuntime(configured_sources(self.container.config), self.client)
+
+    def stop(self):
+        self.runtime.close()
+        super().stop()
+
+    def get_dependency(self, worker_ctx):
+        return self.runtime

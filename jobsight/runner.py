@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,12 @@ def fetch_status(base_url: str, timeout: float = 3.0) -> tuple[int, dict]:
             return exc.code, {}
 
 
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
 def _tail(path: Path, lines: int = 15) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -83,20 +91,45 @@ class Runner:
         candidate = Path(sys.executable).parent / "nameko"
         return str(candidate) if candidate.exists() else "nameko"
 
+    def _spawn(self, label: str, index: int, command: list[str], env: dict) -> Instance:
+        log_path = self.log_dir / f"{label}-{index}.log"
+        with open(log_path, "ab") as log:
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True)  # Ctrl-C reaches us only; we stop the children in order
+        instance = Instance(label, index, process, log_path)
+        self.instances.append(instance)
+        return instance
+
+    def start_demo_sources(self) -> None:
+        """Serve the demo job boards when the config reads them and nobody serves them yet."""
+        from jobsight.sources.settings import demo_settings
+
+        demo = demo_settings(self.config)
+        if not demo["enabled"]:
+            return
+        url = urllib.parse.urlsplit(demo["url"])
+        if url.hostname not in ("127.0.0.1", "localhost") or _port_open(url.hostname, url.port or 80):
+            return
+        self._spawn("demo-sources", 0, [sys.executable, "-m", "jobsight.demo", "--host", url.hostname,
+                                        "--port", str(url.port or 80), "--count", str(demo["count"]),
+                                        "--seed", str(demo["seed"])], self.env)
+        deadline = time.monotonic() + 20
+        while not _port_open(url.hostname, url.port or 80):
+            if time.monotonic() > deadline or self.dead():
+                raise StartupFailed(f"demo job boards did not start:\n{_tail(self.instances[-1].log_path)}")
+            time.sleep(0.1)
+        self._say(f"demo job boards on {demo['url']} ({demo['count']} jobs)")
+
     def start(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.start_demo_sources()
         for service in self.services:
             for index in range(self.replicas):
-                log_path = self.log_dir / f"{service}-{index}.log"
-                log = open(log_path, "ab")
                 env = {**self.env, "JOBSIGHT_SERVICE": service, "JOBSIGHT_INSTANCE": str(index),
                        "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore"}
-                process = subprocess.Popen(
-                    [self._nameko(), "run", "--config", self.config_path, f"services.{service}"],
-                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                    start_new_session=True)  # Ctrl-C reaches us only; we stop the children in order
-                log.close()
-                self.instances.append(Instance(service, index, process, log_path))
+                self._spawn(service, index, [self._nameko(), "run", "--config", self.config_path,
+                                             f"services.{service}"], env)
         self._say(f"started {len(self.instances)} processes ({', '.join(self.services)} x{self.replicas}); "
                   f"logs in {self.log_dir}")
 

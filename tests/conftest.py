@@ -15,13 +15,17 @@ def _free_port() -> int:
 
 
 _PG = "postgresql://postgres:postgres@127.0.0.1:5432"
+# Two suites can run side by side when each has its own prefix, vhost and Redis db.
+_PREFIX = os.environ.get("JOBSIGHT_TEST_PREFIX", "jobsight_test")
+_VHOST = os.environ.get("JOBSIGHT_TEST_VHOST", "jobsight_test")
+_REDIS_DB = os.environ.get("JOBSIGHT_TEST_REDIS_DB", "15")
 TEST_ENV = {
-    "USERS_DB_URI": f"{_PG}/jobsight_test_users",
-    "JOBS_DB_URI": f"{_PG}/jobsight_test_jobs",
-    "WAREHOUSE_DB_URI": f"{_PG}/jobsight_test_warehouse",
-    "COORDINATOR_DB_URI": f"{_PG}/jobsight_test_coordinator",
-    "AMQP_URI": "pyamqp://guest:guest@127.0.0.1:5672/jobsight_test",
-    "REDIS_URL": "redis://127.0.0.1:6379/15",
+    "USERS_DB_URI": f"{_PG}/{_PREFIX}_users",
+    "JOBS_DB_URI": f"{_PG}/{_PREFIX}_jobs",
+    "WAREHOUSE_DB_URI": f"{_PG}/{_PREFIX}_warehouse",
+    "COORDINATOR_DB_URI": f"{_PG}/{_PREFIX}_coordinator",
+    "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{_VHOST}",
+    "REDIS_URL": f"redis://127.0.0.1:6379/{_REDIS_DB}",
     "GATEWAY_PORT": str(_free_port()),
     "RPC_TIMEOUT": "3",
     "STATUS_TIMEOUT": "1",

@@ -81,6 +81,7 @@ class Skill(JobsBase):
     category: Mapped[str | None] = mapped_column(Text)
     aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     ambiguous: Mapped[bool] = mapped_column(Boolean, default=False)
+    exact_case: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     taxonomy_version: Mapped[int] = mapped_column(Integer, default=1)
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

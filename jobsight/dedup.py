@@ -1,0 +1,127 @@
+"""Duplicate detection: when two postings are the same job.
+
+Pure functions: URL normalization (tracking parameters stripped), company keys, content
+hashes and 64-bit SimHash fingerprints of descriptions, and the decision that links a new
+posting to a canonical job (same requisition → same normalized URL → near-duplicate text
+within the company).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAMS = frozenset({
+    "gh_src", "gh_jid_src", "ref", "referrer", "source", "src", "lever-source", "lever-origin",
+    "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "trk", "trackingid", "refid", "iis", "iisn",
+    "_hsenc", "_hsmi", "campaign", "medium", "origin", "li_fat_id", "ashby_jid_src",
+})
+_COMPANY_SUFFIX = re.compile(
+    r"\b(incorporated|inc|llc|l\.l\.c|ltd|limited|gmbh|ag|s\.?r\.?l|srl|s\.?a|sa|bv|b\.v|plc|corp|corporation|"
+    r"co|company|oy|ab|as|sp\. z o\.o|group|holdings?)\.?$")
+_WORD = re.compile(r"\w+", re.UNICODE)
+SIMHASH_BITS = 64
+NEAR_DUPLICATE_DISTANCE = 6  # Hamming distance at or below which two descriptions are one text
+
+
+def normalize_url(url: str | None) -> str:
+    """Scheme-less, lowercase host, no fragment, no tracking parameters, sorted query."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS)
+    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/") or "/"
+    return urlunsplit(("", host + port, path, urlencode(query), "")).lstrip("/")
+
+
+def company_key(company: str | None) -> str:
+    """"Acme, Inc." and "ACME" are one employer."""
+    text = unicodedata.normalize("NFKD", company or "").encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^\w\s.&-]", " ", text)
+    text = " ".join(text.split())
+    for _ in range(2):
+        text = _COMPANY_SUFFIX.sub("", text).strip(" ,.-")
+    return re.sub(r"[\s.&-]+", "", text) or (company or "").strip().lower()
+
+
+def title_key(title: str | None) -> str:
+    return " ".join(_WORD.findall((title or "").lower()))
+
+
+def _feature_hash(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+
+
+# Bit-parallel counting: each of a hash's 64 bits is spread into its own 16-bit lane of one
+# big integer, so adding up all shingles' bits is one integer addition per shingle.
+_LANE = 16
+_SPREAD = [sum(1 << (_LANE * j) for j in range(8) if byte >> j & 1) for byte in range(256)]
+_MAX_SHINGLES = 192  # the opening of a description identifies it; caps the cost of long ones
+
+
+def _spread(h: int) -> int:
+    out = 0
+    for i in range(8):
+        out |= _SPREAD[h >> (8 * i) & 0xFF] << (_LANE * 8 * i)
+    return out
+
+
+def simhash(text: str | None) -> int | None:
+    """64-bit SimHash over word 3-shingles, as a signed integer (fits PostgreSQL bigint)."""
+    words = _WORD.findall((text or "").lower())
+    if len(words) < 8:
+        return None
+    shingles = list(dict.fromkeys(" ".join(words[i:i + 3]) for i in range(len(words) - 2)))[:_MAX_SHINGLES]
+    total = 0
+    for shingle in shingles:
+        total += _spread(_feature_hash(shingle))
+    half, mask, value = len(shingles) / 2, (1 << _LANE) - 1, 0
+    for bit in range(SIMHASH_BITS):
+        if (total >> (_LANE * bit) & mask) > half:
+            value |= 1 << bit
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def hamming(a: int, b: int) -> int:
+    return ((a ^ b) & ((1 << 64) - 1)).bit_count()
+
+
+def content_hash(data: dict) -> str:
+    """Stable hash of what a posting says; equal hashes mean nothing changed."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A canonical job a new posting might belong to."""
+
+    job_id: int
+    company_key: str
+    title_key: str
+    simhash: int | None
+
+
+def near_duplicate(title: str, fingerprint: int | None, company: str, candidates: list[Candidate]) -> int | None:
+    """The canonical job (same company) whose description is nearly the same text, if any.
+
+    The title must match too: employers reuse one description template for different roles.
+    """
+    if fingerprint is None:
+        return None
+    best, best_distance = None, NEAR_DUPLICATE_DISTANCE + 1
+    key = title_key(title)
+    for candidate in candidates:
+        if candidate.company_key != company or candidate.simhash is None or candidate.title_key != key:
+            continue
+        distance = hamming(fingerprint, candidate.simhash)
+        if distance < best_distance:
+            best, best_distance = candidate.job_id, distance
+    return best

@@ -1,0 +1,55 @@
+"""The skills taxonomy as a jobs_db table: seeded from the versioned file, extended live.
+
+Setup seeds it (``jobsight migrate``); the scraper reads it back into a ``Taxonomy`` and
+re-reads it when rows change, so a skill added while running is extracted from then on.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from jobsight.db.jobs import Skill
+from jobsight.normalize.skills import Taxonomy
+
+
+def seed(session: Session, taxonomy: Taxonomy | None = None) -> int:
+    """Upsert every skill of the bundled file; rows added by hand are kept. Returns rows written."""
+    taxonomy = taxonomy or Taxonomy.load()
+    rows = [{"name": s.name, "category": s.category, "aliases": list(s.aliases), "ambiguous": s.ambiguous,
+             "exact_case": list(s.exact_case), "taxonomy_version": taxonomy.version} for s in taxonomy.skills]
+    if not rows:
+        return 0
+    statement = insert(Skill).values(rows)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[Skill.name],
+        set_={"category": statement.excluded.category, "aliases": statement.excluded.aliases,
+              "ambiguous": statement.excluded.ambiguous,
+              "exact_case": statement.excluded.exact_case, "taxonomy_version": statement.excluded.taxonomy_version},
+        where=Skill.taxonomy_version <= statement.excluded.taxonomy_version))
+    session.commit()
+    return len(rows)
+
+
+def fingerprint(session: Session) -> tuple:
+    """Changes whenever a skill is added, removed or edited."""
+    return tuple(session.execute(select(func.count(), func.max(Skill.added_at), func.max(Skill.taxonomy_version))).one())
+
+
+def load(session: Session) -> Taxonomy:
+    rows = session.execute(select(Skill.name, Skill.category, Skill.aliases, Skill.ambiguous,
+                                  Skill.exact_case, Skill.taxonomy_version)).mappings().all()
+    if not rows:
+        return Taxonomy.load()
+    version = max(row["taxonomy_version"] for row in rows)
+    return Taxonomy.from_rows([dict(row) for row in rows], version)
+
+
+def add_skill(session: Session, name: str, category: str | None = None, aliases: list[str] | None = None) -> bool:
+    """Track a new skill while running. False when it was already tracked."""
+    result = session.execute(insert(Skill).values(
+        name=name, category=category, aliases=aliases or [], ambiguous=False,
+        taxonomy_version=session.scalar(select(func.coalesce(func.max(Skill.taxonomy_version), 1))),
+    ).on_conflict_do_nothing(index_elements=[Skill.name]))
+    session.commit()
+    return result.rowcount == 1
