@@ -1,0 +1,470 @@
+"""Find the skills a posting asks for, as canonical names from a curated, versioned taxonomy.
+
+All spellings of all skills are compiled into one trie-shaped regular expression per taxonomy,
+so a description is scanned once whatever the taxonomy's size. Names that are also everyday
+words (Go, R, C, Spark, Swift, Rust, Excel, ...) only count with technical context, and a skill
+mentioned only in a negation ("no Java needed") does not count.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "skills.yml"
+
+# Characters that glue onto a skill token: a match must not sit inside a longer token
+# ("Javanese", "mysqlx", "file.go"), but "C/C++", "React-based" and "(Python)" still match.
+_BEFORE_FIRST = r"(?<![\w.@].)"
+_AFTER = r"(?![\w+#@]|\.[A-Za-z0-9])"
+
+_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+
+# How far (in characters) around an ambiguous mention we look for technical context.
+_WINDOW = 90
+
+_TECH_WORDS = re.compile(
+    r"\b(?:programming|programmer|developer|development|engineer(?:ing)?|software|language|"
+    r"languages|code|coding|backend|back-end|frontend|front-end|full[- ]?stack|stack|framework|"
+    r"library|libraries|api|apis|sdk|devops|deploy\w*|infrastructure|database|scripting|"
+    r"tech|technologies|technical|experience\s+(?:with|in)|proficien\w*|knowledge\s+of|"
+    r"dezvoltator|programator|limbaj|Entwickler|Programmier\w*|Kenntnisse)\b",
+    re.IGNORECASE,
+)
+
+_NEGATION_BEFORE = re.compile(
+    r"(?:\bno|\bnot(?!\s+only)(?:\s+an?)?|\bwithout|\bohne|\bkeine?n?|\bf[ăa]r[ăa]|\bnu)"
+    r"\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_NEGATION_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:(?:is|are|ist|sind)\s+not|(?:is|are)n't|not|(?:ist\s+|sind\s+)?nicht)\s+"
+    r"(?:required|needed|necessary|a\s+must|mandatory|erforderlich|notwendig|n[öo]tig)\b"
+    r"|^\s*(?:\w+\s+)?(?:nu\s+este|nu\s+e)\s+(?:necesar|obligatoriu)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Skill:
+    name: str
+    category: str
+    aliases: tuple[str, ...]
+    ambiguous: bool
+    exact_case: tuple[str, ...] = ()
+
+
+class _Hit(NamedTuple):
+    skill: Skill
+    start: int
+    end: int
+    surface: str
+
+
+class Taxonomy:
+    """A versioned skill list with its compiled matcher; build once and share."""
+
+    def __init__(self, skills: Iterable[Skill], version: int):
+        self.version = int(version)
+        self.skills: tuple[Skill, ...] = tuple(skills)
+        self._by_spelling: dict[str, Skill] = {}
+        exact: dict[str, set[str]] = {}
+        for skill in self.skills:
+            for spelling in (skill.name, *skill.aliases):
+                key = _fold(spelling)
+                if key and key not in self._by_spelling:
+                    self._by_spelling[key] = skill
+            for spelling in skill.exact_case:
+                exact.setdefault(_fold(spelling), set()).add(spelling)
+        self._exact = {key: frozenset(spellings) for key, spellings in exact.items()}
+        self._by_name = {skill.name: skill for skill in self.skills}
+        # Matching runs on lower-cased text without IGNORECASE, which lets the regex engine
+        # skip ahead several times faster; the leading boundary is checked in _scan.
+        self._pattern = re.compile("(" + _trie_regex(self._by_spelling) + ")" + _AFTER)
+        self._fallback = re.compile("(" + _trie_regex(self._by_spelling) + ")" + _AFTER, re.IGNORECASE)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]], version: int) -> "Taxonomy":
+        """Build from mappings with ``name, category, aliases, ambiguous`` (``exact_case`` optional)."""
+        skills = []
+        for row in rows:
+            skills.append(
+                Skill(
+                    name=str(row["name"]),
+                    category=str(row.get("category") or "other"),
+                    aliases=tuple(str(a) for a in (row.get("aliases") or ())),
+                    ambiguous=bool(row.get("ambiguous", False)),
+                    exact_case=tuple(str(a) for a in (row.get("exact_case") or ())),
+                )
+            )
+        return cls(skills, version)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Taxonomy":
+        """Read the taxonomy YAML (``version:`` and ``skills:``), by default the bundled one."""
+        with open(path or DEFAULT_PATH, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+        return cls.from_rows(data["skills"], data["version"])
+
+    def __len__(self) -> int:
+        return len(self.skills)
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name for a spelling (case-insensitive), e.g. ``"k8s"`` → ``"Kubernetes"``."""
+        if not name:
+            return None
+        skill = self._by_spelling.get(_fold(name.strip()))
+        return skill.name if skill else None
+
+    def category(self, name: str) -> str | None:
+        skill = self._by_name.get(name)
+        return skill.category if skill else None
+
+    def extract(self, text: str, title: str = "", tags: Iterable[str] = ()) -> list[str]:
+        """Canonical skills named in the title, text and tags, ordered by first occurrence.
+
+        The title is read first, then the text, then the tags (each tag mapped through
+        ``canonical``; unknown tags are dropped), and each skill is listed once.
+        """
+        found: dict[str, None] = {}
+        for part in (title, text):
+            if part:
+                for name in self._scan(part):
+                    found.setdefault(name, None)
+        for tag in tags or ():
+            name = self.canonical(tag) if isinstance(tag, str) else None
+            if name:
+                found.setdefault(name, None)
+        return list(found)
+
+    def _scan(self, text: str) -> list[str]:
+        text = _URL_OR_EMAIL.sub(_blank, text) if ("://" in text or "www." in text or "@" in text) else text
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            matches = self._pattern.finditer(lowered)
+        else:  # rare characters whose lower case is longer ("İ") would shift every offset
+            lowered, matches = text, self._fallback.finditer(text)
+        hits: list[_Hit] = []
+        by_spelling = self._by_spelling
+        for match in matches:
+            key = match.group(1)
+            skill = by_spelling.get(key)
+            if skill is None:
+                key = " ".join(key.lower().split())
+                skill = by_spelling[key]
+            start, end = match.span(1)
+            surface = text[start:end]
+            exact = self._exact.get(key)
+            if exact is not None and surface not in exact:
+                continue
+            hits.append(_Hit(skill, start, end, surface))
+        accepted: dict[str, None] = {}
+        for hit in hits:
+            name = hit.skill.name
+            if name in accepted:
+                continue  # one good mention is enough; later ones need no checks
+            if hit.skill.ambiguous and not _in_context(hit, text, hits):
+                continue
+            if _negated_before(lowered, hit.start) or _negated_after(lowered, hit.end):
+                continue
+            accepted[name] = None
+        return list(accepted)
+
+
+def _blank(match: re.Match) -> str:
+    return " " * len(match.group(0))
+
+
+def _fold(spelling: str) -> str:
+    return " ".join(spelling.lower().split())
+
+
+def _trie_regex(spellings: Iterable[str]) -> str:
+    """One regex alternation shaped as a trie, so matching cost does not grow with the list."""
+    trie: dict = {}
+    for spelling in spellings:
+        node = trie
+        for char in spelling:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict, root: bool = False) -> str:
+        # Longer continuations first: the regex engine takes the first branch that fits, and
+        # the trailing boundary check backtracks to shorter ones ("java" before "javascript").
+        ends = "" in node
+        branches = []
+        for char in sorted((c for c in node if c), reverse=True):
+            piece = r"\s+" if char == " " else re.escape(char)
+            if root:
+                # The leading boundary, checked after the first character: a pattern that
+                # starts with a plain character lets the engine skip ahead cheaply.
+                piece += _BEFORE_FIRST
+            branches.append(piece + emit(node[char]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if ends else body
+
+    return emit(trie, root=True)
+
+
+# Substrings every negation contains; mentions near none of them skip the regex check.
+_NEGATION_HINTS_BEFORE = ("no", "without", "ohne", "kein", "fără", "fara", "nu")
+_NEGATION_HINTS_AFTER = ("not", "n't", "nicht", "nu ")
+
+
+def _negated_before(lowered: str, start: int) -> bool:
+    """"no Java needed", "without PHP", "not a React role"."""
+    before = lowered[max(0, start - 40) : start]
+    for hint in _NEGATION_HINTS_BEFORE:
+        if hint in before:
+            return bool(_NEGATION_BEFORE.search(_CLAUSE_BREAK.split(before)[-1]))
+    return False
+
+
+def _negated_after(lowered: str, end: int) -> bool:
+    """"Java not required", "Java is not needed"."""
+    after = lowered[end : end + 50]
+    for hint in _NEGATION_HINTS_AFTER:
+        if hint in after:
+            return bool(_NEGATION_AFTER.match(after.split("\n", 1)[0]))
+    return False
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:.()\n]")
+
+
+def _neighbour_skill(hit: _Hit, hits: list[_Hit]) -> bool:
+    """Another, unambiguous skill is named close by (lists like "Python, Go, Rust")."""
+    for other in hits:
+        if other is hit or other.skill.ambiguous:
+            continue
+        if abs(other.start - hit.start) <= _WINDOW:
+            return True
+    return False
+
+
+def _tech_context(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
+    return bool(_TECH_WORDS.search(window)) or _neighbour_skill(hit, hits)
+
+
+_LIST_BEFORE = re.compile(r"(?:[,/(&+|]|\band|\bor|\bsi|\bși|\bund|\boder)\s*$", re.IGNORECASE)
+_LIST_AFTER = re.compile(r"^\s*(?:[,/)&+|]|and\b|or\b|si\b|și\b|und\b|oder\b)", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|with|using|use|of|write|writing|written\s+in|experience\s+in|proficient\s+in|"
+    r"knowledge\s+of|[îi]n|cu|mit|auf)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _in_list(hit: _Hit, text: str) -> bool:
+    before = text[max(0, hit.start - 8) : hit.start]
+    after = text[hit.end : hit.end + 6]
+    return bool(_LIST_BEFORE.search(before) or _LIST_AFTER.match(after))
+
+
+def _go_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    if hit.surface.lower() != "go":
+        return True  # golang, go lang
+    if hit.surface != "Go":
+        return False  # "go", "GO": the verb, or shouting
+    after = text[hit.end : hit.end + 25]
+    if re.match(r"^(?:-|\s*!|\s+(?:live|to\b|ahead|beyond|above|further|through|get|for\s+it|"
+                r"back|out|on\b|into|from|and\s+(?:get|see|find|grab)|with\s+the\s+flow))",
+                after, re.IGNORECASE):
+        return False
+    before = text[max(0, hit.start - 30) : hit.start]
+    if re.search(r"(?:let'?s|let\s+us|ready\s+to|on\s+the|good\s+to|way\s+to|to)\s+$", before, re.IGNORECASE):
+        return False
+    if re.match(r"^\s*(?:\(golang\)|developer|engineer|programming|language|code|coding|"
+                r"services?|microservices|backend|back-end|modules?|routines|experience|"
+                r"dezvoltator|Entwickler)\b", after, re.IGNORECASE):
+        return True
+    if _PREPOSITION_BEFORE.search(before) and (_ends_phrase(text, hit) or _tech_context(hit, text, hits)):
+        return True
+    return _in_list(hit, text) and _tech_context(hit, text, hits)
+
+
+_PHRASE_END = re.compile(r"^\s*(?:$|[,.;:!?)/&+]|\b(?:and|or|si|și|und|oder)\b)", re.IGNORECASE)
+
+
+def _ends_phrase(text: str, hit: _Hit) -> bool:
+    """Nothing but punctuation or a conjunction follows: "written in Go.", "in C and C++"."""
+    return bool(_PHRASE_END.match(text[hit.end : hit.end + 8]))
+
+
+_STATS_WORDS = re.compile(
+    r"\b(?:statistic\w*|data|analytics|analysis|analyst|econometric\w*|bioinformatic\w*|"
+    r"biostatistic\w*|machine\s+learning|modell?ing|regression|SAS|SPSS|Stata|MATLAB|Python|"
+    r"Julia|tidyverse|ggplot2?|shiny|dplyr|CRAN|quantitative|research|scientist|date|statistic[ăa])\b",
+    re.IGNORECASE,
+)
+
+
+def _r_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    if hit.surface.lower() != "r":
+        return True  # "R programming", "RStudio", ...
+    if hit.surface != "R":
+        return False
+    prev_char = text[hit.start - 1 : hit.start]
+    next_chars = text[hit.end : hit.end + 2]
+    if (prev_char and prev_char in "&'’-") or next_chars[:1] in ("&", "'", "’", "-") or re.match(
+        r"^\.[A-Za-z]", next_chars
+    ):
+        return False  # R&D, R-value, R.I.P.
+    after = text[hit.end : hit.end + 20]
+    if re.match(r"^\s+(?:programming|language|scripts?|packages?|studio|shiny)\b", after, re.IGNORECASE):
+        return True
+    before = text[max(0, hit.start - 30) : hit.start]
+    if re.search(r"\b(?:in|using|with)\s+$", before, re.IGNORECASE) and _ends_phrase(text, hit):
+        return True
+    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
+    if not _STATS_WORDS.search(window):
+        return False
+    return bool(_PREPOSITION_BEFORE.search(before)) or _in_list(hit, text)
+
+
+def _c_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    if hit.surface.lower() != "c":
+        return True  # "embedded C", "ANSI C", "C programming"
+    if hit.surface != "C":
+        return False
+    next_chars = text[hit.end : hit.end + 3]
+    if next_chars[:1] in ("-", "'", "’") or re.match(r"^\.\s?[A-Za-z]", next_chars):
+        return False  # C-level, C-suite, C.V.
+    before = text[max(0, hit.start - 30) : hit.start]
+    if re.search(r"\b(?:series|round|vitamin|grade|class|section|type|level|plan|option|category|"
+                 r"step|part|phase|appendix|building|block|tier|hall|room|gate)\s+$", before, re.IGNORECASE):
+        return False
+    if re.search(r"(?:\b[A-B]\s*,\s*|\b[A-B]\s+(?:and|or)\s+)$", before):
+        return False  # "A, B, C" / "B or C" enumerations
+    if re.search(r"\d\s*°?\s*$", before) or re.search(r"°\s*$", before):
+        return False  # temperatures
+    after = text[hit.end : hit.end + 25]
+    if re.match(r"^\s*(?:/|and|or|&|,)\s*(?:C\+\+|Objective-C|C#)", after):
+        return True
+    if re.search(r"(?:C\+\+|C#)\s*(?:/|,|and|or|&)\s*$", before):
+        return True
+    if re.match(r"^\s+(?:programming|language|code|coding|developer|engineer|firmware|"
+                r"compiler|standard|library|libraries|\d{2}\b|99|11|17)", after, re.IGNORECASE):
+        return True
+    if re.search(r"\b(?:embedded|ansi|in|with|using|written\s+in|experience\s+in|proficient\s+in|"
+                 r"knowledge\s+of|[îi]n|mit)\s+$", before, re.IGNORECASE):
+        return _ends_phrase(text, hit) or _programming_context(hit, text, hits)
+    return _in_list(hit, text) and _programming_context(hit, text, hits)
+
+
+_LANGUAGE_CATEGORIES = frozenset({"language", "embedded"})
+
+
+def _programming_context(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
+    if re.search(r"\b(?:programming|programmer|developer|software|firmware|embedded|compiler|"
+                 r"language|languages|code|coding|kernel|microcontroller|mcu|linux|systems?)\b",
+                 window, re.IGNORECASE):
+        return True
+    return any(
+        other is not hit
+        and not other.skill.ambiguous
+        and other.skill.category in _LANGUAGE_CATEGORIES
+        and abs(other.start - hit.start) <= _WINDOW
+        for other in hits
+    )
+
+
+_DATA_WORDS = re.compile(
+    r"\b(?:data|big\s+data|hadoop|hive|kafka|etl|elt|pipelines?|databricks|scala|batch|"
+    r"streaming|sql|python|pyspark|emr|airflow|lakehouse|warehouse|analytics|distributed|"
+    r"cluster|parquet|delta\s+lake|flink|date)\b",
+    re.IGNORECASE,
+)
+
+
+def _spark_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    if hit.surface.lower() != "spark":
+        return True  # "Apache Spark", "PySpark", "Spark SQL"
+    before = text[max(0, hit.start - 30) : hit.start]
+    if re.search(r"\b(?:a|the|that|to|will|can|could)\s+$", before, re.IGNORECASE):
+        return False  # "a spark", "to spark curiosity"
+    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
+    return bool(_DATA_WORDS.search(window))
+
+
+_IOS_WORDS = re.compile(
+    r"\b(?:ios|ipados|macos|watchos|xcode|swiftui|uikit|objective-c|apple|iphone|ipad|mobile|"
+    r"cocoa|combine|kotlin|app\s+store|testflight|programming|language|developer|engineer|"
+    r"vapor|cocoapods|spm|swift\s+package\s+manager)\b",
+    re.IGNORECASE,
+)
+
+
+def _swift_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    if hit.surface.lower() != "swift":
+        return True
+    if hit.surface not in ("Swift", "SWIFT"):
+        return False  # "swift onboarding"
+    after = text[hit.end : hit.end + 20]
+    if re.match(r"^\s+(?:payments?|network|messages?|codes?|transfers?|gpi|mt\d+)\b", after, re.IGNORECASE):
+        return False  # the SWIFT banking network
+    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
+    return bool(_IOS_WORDS.search(window))
+
+
+def _rust_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    if hit.surface.lower() != "rust":
+        return True
+    if hit.surface != "Rust":
+        return False  # "rust" on metal
+    after = text[hit.end : hit.end + 20]
+    if re.match(r"^\s*(?:developer|engineer|programming|language|code|codebase|services?|"
+                r"backend|crates?|toolchain)\b", after, re.IGNORECASE):
+        return True
+    return _programming_context(hit, text, hits) or _tech_context(hit, text, hits)
+
+
+_OFFICE_WORDS = re.compile(
+    r"\b(?:spreadsheets?|microsoft|ms\s+office|office|word|powerpoint|outlook|vba|pivot|"
+    r"vlookup|xlookup|formulas?|macros?|google\s+sheets|advanced|proficien\w*|skills?|"
+    r"knowledge|data|reporting|power\s+bi|tableau|sql|tools|software|cunoa[șşs]tere|Kenntnisse)\b",
+    re.IGNORECASE,
+)
+
+
+def _excel_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    if hit.surface.lower() != "excel":
+        return True  # "Microsoft Excel", "MS Excel"
+    if hit.surface not in ("Excel", "EXCEL"):
+        return False  # "excel" is the verb
+    after = text[hit.end : hit.end + 15]
+    if re.match(r"^\s+(?:at|in|as|when|with\s+(?:people|customers|clients))\b", after, re.IGNORECASE):
+        return False  # "Excel at communication"
+    before = text[max(0, hit.start - 25) : hit.start]
+    if re.search(r"\b(?:to|will|you|we|and\s+to|help\s+\w+)\s+$", before, re.IGNORECASE):
+        return False
+    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
+    return bool(_OFFICE_WORDS.search(window)) or _in_list(hit, text)
+
+
+_RULES = {
+    "Go": _go_ok,
+    "R": _r_ok,
+    "C": _c_ok,
+    "Apache Spark": _spark_ok,
+    "Swift": _swift_ok,
+    "Rust": _rust_ok,
+    "Excel": _excel_ok,
+}
+
+
+def _in_context(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    rule = _RULES.get(hit.skill.name)
+    if rule is not None:
+        return rule(hit, text, hits)
+    if _fold(hit.surface) != _fold(hit.skill.name) and not hit.surface.isalpha():
+        return True  # a distinctive spelling such as "express.js" or "Apache Hive"
+    return _tech_context(hit, text, hits)

@@ -1,0 +1,166 @@
+"""Turn a source's description (HTML, entity-escaped HTML or plain text) into clean plain text.
+
+``html_to_text`` keeps the paragraph and list structure as line breaks; ``strip_boilerplate``
+drops the lines that are about the page or the employer's legal duties rather than the job, so
+later steps (skills, experience, salary) do not read them.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+import lxml.etree
+import lxml.html
+
+_REAL_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*|/[a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
+_ESCAPED_TAG = re.compile(r"&lt;/?[a-zA-Z][a-zA-Z0-9]*(?:\s|&gt;|/)")
+_ANY_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+
+_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer pre blockquote "
+    "dl dt dd hr nav aside main form figure figcaption address details summary".split()
+)
+_BLOCK_NAMES = "|".join(sorted(_BLOCK_TAGS | {"td", "th"}, key=len, reverse=True))
+_BLOCK_TAG = re.compile(rf"<(/?)({_BLOCK_NAMES})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
+def _mark_block(match: re.Match) -> str:
+    tag = match.group(0)
+    name = match.group(2).lower()
+    if name in ("td", "th"):
+        return " " + tag  # cells of a row must not run together into one word
+    if match.group(1):
+        return "\n" + tag
+    return tag + ("\n- " if name == "li" else "\n")
+
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "head", "iframe", "button")
+_ODD_SPACE = r"\t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000"
+# Runs of spaces and any odd space; a single plain space (most of them) is left alone, which
+# is several times faster than rewriting every space.
+_SPACES = re.compile(rf" [ {_ODD_SPACE}]+|[{_ODD_SPACE}][ {_ODD_SPACE}]*")
+_BLANK_RUNS = re.compile(r"\n{2,}")
+
+
+def html_to_text(html_text: str | None) -> str:
+    """Plain text of an HTML fragment, one line per paragraph, heading or list item.
+
+    Greenhouse and HN send HTML whose tags are entity-escaped (``&lt;p&gt;``); when a text has
+    no real tags but escaped ones, it is unescaped once before parsing. Plain text passes
+    through with its line breaks and entities resolved.
+    """
+    if not html_text:
+        return ""
+    text = html_text
+    if not _REAL_TAG.search(text) and _ESCAPED_TAG.search(text):
+        text = html.unescape(text)
+    if not _REAL_TAG.search(text):
+        return _tidy(html.unescape(text) if _ANY_ENTITY.search(text) else text)
+    # Block boundaries are marked in the markup before parsing, so libxml2 can serialize the
+    # text in one call; walking the tree in Python costs several times more.
+    text = _BLOCK_TAG.sub(_mark_block, text)
+    try:
+        root = lxml.html.fragment_fromstring(text, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return _tidy(html.unescape(_REAL_TAG.sub(" ", text)))
+    lxml.etree.strip_elements(root, *_DROP_TAGS, lxml.etree.Comment, with_tail=False)
+    return _tidy(lxml.etree.tostring(root, method="text", encoding="unicode"))
+
+
+def _tidy(text: str) -> str:
+    text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [line.strip() for line in text.split("\n")]
+    return _BLANK_RUNS.sub("\n", "\n".join(lines)).strip()
+
+
+# A line is boilerplate when it matches one of these; each family is about the page or the
+# employer's legal notices, never about what the job requires.
+_BOILERPLATE_LINE = re.compile(
+    r"""
+    \b(?:
+        equal[ -]opportunit(?:y|ies)(?:\s+(?:employer|workplace))? | \beeo\b | e\.e\.o\.
+      | affirmative\s+action | without\s+regard\s+to\s+(?:race|age|sex|gender|religion)
+      | regardless\s+of\s+(?:race|age|gender|religion|sexual)
+      | (?:race|colou?r),\s+(?:colou?r|religion|creed)
+      | reasonable\s+accommodations?
+      | e-?verify | pay\s+transparency\s+(?:act|nondiscrimination)
+      | we\s+(?:use|store)\s+cookies | this\s+(?:site|website)\s+uses\s+cookies
+      | cookie\s+(?:policy|settings|preferences|consent) | accept\s+(?:all\s+)?cookies
+      | privacy\s+(?:policy|notice|statement) | terms\s+(?:of\s+(?:use|service)|and\s+conditions)
+      | all\s+rights\s+reserved | ©\s*\d{4} | copyright\s+(?:©\s*)?\d{4}
+      | share\s+(?:this\s+)?(?:job|on\s+(?:linkedin|facebook|twitter|x)) | back\s+to\s+(?:jobs|search|top)
+      | apply\s+(?:now|for\s+this\s+job)\s*$ | sign\s+in\s+to | log\s*in\s+to\s+(?:apply|save)
+      | report\s+this\s+job | save\s+(?:this\s+)?job
+      | datenschutz(?:erklärung)? | impressum | chancengleichheit | gleichbehandlung
+      | ohne\s+ansehen\s+(?:von|des|der) | diskriminierungsfrei
+      | politica\s+de\s+confiden[țţt]ialitate | (?:folosim|utiliz[ăa]m)\s+cookie
+      | date(?:le)?\s+cu\s+caracter\s+personal | prelucrarea\s+datelor
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Headings after which the rest of the page is not the job (other listings, site footer).
+_TAIL_HEADING = re.compile(
+    r"""^\W*(?:
+        similar\s+(?:jobs|positions|vacancies|roles|offers) | related\s+(?:jobs|positions|vacancies)
+      | more\s+jobs(?:\s+(?:at|from|like\s+this))? | other\s+jobs | you\s+may\s+also\s+like
+      | people\s+also\s+(?:viewed|applied) | recommended\s+jobs | jobs\s+you\s+might\s+like
+      | [îi]n\s+aceea[șşs]i\s+categorie | posturi\s+similare | (?:joburi|locuri\s+de\s+munc[ăa]|vacan[țţt]e)\s+similare
+      | alte\s+(?:joburi|vacan[țţt]e|locuri\s+de\s+munc[ăa])
+      | [äa]hnliche\s+(?:jobs|stellen(?:angebote)?) | weitere\s+(?:jobs|stellen(?:angebote)?)
+    )\W*""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Short lines that are only site navigation or sharing widgets.
+_NAV_LINE = re.compile(
+    r"""^\W*(?:
+        home | jobs | search | menu | login | log\s*in | sign\s*in | sign\s*up | register | post\s+a\s+job
+      | for\s+employers | companies | blog | contact(?:\s+us)? | about(?:\s+us)? | help | faq
+      | share | tweet | print | next | previous | back | apply | apply\s+now | save | skip\s+to\s+content
+      | acas[ăa] | c[ăa]utare | autentificare | [îi]nregistrare | locuri\s+de\s+munc[ăa] | aplic[ăa]
+      | startseite | anmelden | registrieren | suche | jetzt\s+bewerben | teilen
+    )(?:\s*[|/·•>»]\s*\w[\w ]{0,20})*\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+# Substrings at least one of which every boilerplate, tail-heading or navigation line
+# contains; lines without any are kept without running the (much slower) regexes.
+_BOILERPLATE_HINTS = (
+    "opportunit", "eeo", "e.e.o", "affirmative", "regard", "religion", "creed", "accommodat",
+    "verify", "transparency", "cookie", "privacy", "terms", "rights reserved", "©", "copyright",
+    "share", "back to", "apply", "sign in", "log in", "login", "report this", "save",
+    "datenschutz", "impressum", "chancengleich", "gleichbehandlung", "ansehen", "diskriminier",
+    "confiden", "caracter personal", "prelucrarea", "cookie",
+)
+_TAIL_HINTS = (
+    "similar", "related", "more jobs", "other jobs", "also like", "also viewed", "also applied",
+    "recommended", "might like", "aceea", "similare", "alte ", "hnliche", "weitere",
+)
+
+
+def strip_boilerplate(text: str) -> str:
+    """Drop navigation, cookie/legal/equal-opportunity lines and 'similar jobs' tails."""
+    if not text:
+        return ""
+    lowered = text.lower()
+    boiler_hints = [hint for hint in _BOILERPLATE_HINTS if hint in lowered]
+    tail_hints = [hint for hint in _TAIL_HINTS if hint in lowered]
+    kept: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if len(stripped) <= 60:
+            low = stripped.lower()
+            if tail_hints and any(h in low for h in tail_hints) and _TAIL_HEADING.match(stripped):
+                break
+            if len(stripped) <= 40 and _NAV_LINE.match(stripped):
+                continue
+        if boiler_hints:
+            low = stripped.lower()
+            if any(h in low for h in boiler_hints) and _BOILERPLATE_LINE.search(stripped):
+                continue
+        kept.append(stripped)
+    return _BLANK_RUNS.sub("\n", "\n".join(kept)).strip()

@@ -1,0 +1,198 @@
+"""Salary parsing: ranges, bounds, separators, currencies, periods, structured pay and FX."""
+from datetime import date
+
+import pytest
+
+from jobsight.normalize.salary import (
+    annualize,
+    from_structured,
+    parse_salary,
+    rate_table,
+    salary_in_text,
+    to_base,
+)
+from jobsight.posting import StructuredSalary
+
+
+def parsed(text, **kwargs):
+    salary = parse_salary(text, **kwargs)
+    assert salary is not None, text
+    return salary.min, salary.max, salary.currency, salary.period
+
+
+@pytest.mark.parametrize(
+    "text, kwargs, expected",
+    [
+        ("€60k–80k p.a.", {}, (60000, 80000, "EUR", "year")),
+        ("$120,000 - $150,000 per year", {}, (120000, 150000, "USD", "year")),
+        ("up to €70k", {}, (None, 70000, "EUR", "year")),
+        ("from 3000 EUR", {}, (3000, None, "EUR", "month")),
+        ("$120,000+", {}, (120000, None, "USD", "year")),
+        ("60.000,00 €", {}, (60000, 60000, "EUR", "year")),
+        ("15 000 - 25 000 MDL", {}, (15000, 25000, "MDL", "month")),
+        ("£40,000 - £50,000 per annum", {}, (40000, 50000, "GBP", "year")),
+        ("$50/hr", {}, (50, 50, "USD", "hour")),
+        ("$45 an hour", {}, (45, 45, "USD", "hour")),
+        ("$60-$80 per hour", {}, (60, 80, "USD", "hour")),
+        ("€400 per day", {}, (400, 400, "EUR", "day")),
+        ("USD 5,000 monthly", {}, (5000, 5000, "USD", "month")),
+        ("$1,500 / week", {}, (1500, 1500, "USD", "week")),
+        ("bis zu 75.000 € brutto/Jahr", {}, (None, 75000, "EUR", "year")),
+        ("ab 3.500 € monatlich", {}, (3500, None, "EUR", "month")),
+        ("1.500 - 2.500 EUR pe lună", {}, (1500, 2500, "EUR", "month")),
+        ("4000 zł", {}, (4000, 4000, "PLN", "month")),
+        ("CHF 120'000", {}, (120000, 120000, "CHF", "year")),
+        ("₹12,00,000 per annum", {}, (1200000, 1200000, "INR", "year")),
+        ("12 LPA", {"country": "IN"}, (1200000, 1200000, "INR", "year")),
+        ("60-80k", {"default_currency": "EUR"}, (60000, 80000, "EUR", "year")),
+        ("$100k-$130k", {"country": "CA"}, (100000, 130000, "CAD", "year")),
+        ("$100k", {"country": "AU"}, (100000, 100000, "AUD", "year")),
+        ("$90k", {"country": "NZ"}, (90000, 90000, "NZD", "year")),
+        ("$7k/month", {"country": "SG"}, (7000, 7000, "SGD", "month")),
+        ("CA$90k-110k", {}, (90000, 110000, "CAD", "year")),
+        ("5000 lei pe lună", {"country": "MD"}, (5000, 5000, "MDL", "month")),
+        ("5000 lei pe lună", {"country": "RO"}, (5000, 5000, "RON", "month")),
+        ("45 000 kr", {"country": "NO"}, (45000, 45000, "NOK", "month")),
+        ("45 000 kr", {"country": "DK"}, (45000, 45000, "DKK", "month")),
+        ("45 000 kr", {"country": "SE"}, (45000, 45000, "SEK", "month")),
+        ("80k-60k EUR", {}, (60000, 80000, "EUR", "year")),
+        ("10000-15000", {"country": "MD"}, (10000, 15000, "MDL", "month")),
+        ("2000-3000", {"default_currency": "USD", "default_period": "week"}, (2000, 3000, "USD", "week")),
+        ("$120k - $150k + equity", {}, (120000, 150000, "USD", "year")),
+    ],
+)
+def test_parse_salary(text, kwargs, expected):
+    assert parsed(text, **kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [None, "", "   ", "Competitive", "negotiable", "Salariu negociabil", "DOE", "Depending on experience",
+     "Negotiable, 2 positions", "401(k) match", "Gehalt nach Vereinbarung", "n/a"],
+)
+def test_no_salary(text):
+    assert parse_salary(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, period",
+    [("$45", "hour"), ("€120", "hour"), ("$2,500", "month"), ("€9,000", "month"), ("$85,000", "year"),
+     ("¥350,000", "month"), ("¥6,000,000", "year"), ("25 000 MDL", "month"), ("600 000 MDL", "year")],
+)
+def test_unstated_period_is_guessed_from_the_eur_magnitude(text, period):
+    assert parse_salary(text).period == period
+
+
+def test_default_period_beats_the_guess():
+    assert parse_salary("$45", default_period="day").period == "day"
+    assert parse_salary("$45/hr", default_period="day").period == "hour"
+
+
+def test_raw_text_is_kept():
+    assert parse_salary("  €60k – 80k  p.a. ").raw == "€60k – 80k p.a."
+
+
+@pytest.mark.parametrize(
+    "amount, period, expected",
+    [(10, "hour", 20800), (100, "day", 26000), (1000, "week", 52000), (1000, "bi_week", 26000),
+     (1000, "semi_month", 24000), (1000, "month", 12000), (50000, "year", 50000), (50000, None, 50000)],
+)
+def test_annualize(amount, period, expected):
+    assert annualize(amount, period) == expected
+
+
+def test_to_base_picks_the_latest_rate_on_or_before_the_date():
+    table = dict(rate_table()["USD"])
+    assert to_base(1000, "USD", date(2024, 6, 1)) == pytest.approx(1000 / table[date(2024, 1, 2)])
+    assert to_base(1000, "USD", date(2024, 1, 2)) == pytest.approx(1000 / table[date(2024, 1, 2)])
+    assert to_base(1000, "USD", date(2024, 1, 1)) == pytest.approx(1000 / table[date(2023, 1, 2)])
+
+
+def test_to_base_edges():
+    assert to_base(500, "EUR") == 500
+    assert to_base(500, "eur") == 500
+    assert to_base(100, "XXX") is None
+    assert to_base(100, None) is None
+    oldest = rate_table()["GBP"][0][1]
+    assert to_base(100, "GBP", date(1999, 1, 1)) == pytest.approx(100 / oldest)
+
+
+def test_rate_table_covers_required_currencies():
+    required = {"EUR", "USD", "GBP", "CAD", "AUD", "CHF", "PLN", "MDL", "RON", "SEK", "NOK", "DKK", "INR", "JPY"}
+    assert required <= set(rate_table())
+
+
+def test_annual_amount_is_in_eur_at_the_posting_date():
+    salary = parse_salary("$100,000 per year", on=date(2024, 3, 1))
+    assert salary.annual_currency == "EUR"
+    assert salary.annual_min == pytest.approx(to_base(100000, "USD", date(2024, 3, 1)), abs=0.01)
+
+
+def test_hourly_pay_is_annualized_by_2080_hours():
+    salary = parse_salary("€50/hr")
+    assert salary.annual_min == 104000
+    assert salary.annual_max == 104000
+
+
+def test_monthly_mdl_is_annualized_and_converted():
+    salary = parse_salary("15 000 - 25 000 MDL", on=date(2025, 3, 1))
+    rate = dict(rate_table()["MDL"])[date(2025, 1, 2)]
+    assert salary.annual_min == pytest.approx(15000 * 12 / rate, abs=0.01)
+    assert salary.annual_max == pytest.approx(25000 * 12 / rate, abs=0.01)
+
+
+def test_unknown_currency_has_no_annual_eur():
+    salary = parse_salary("5000-6000 per month")
+    assert salary.currency is None
+    assert salary.annual_min is None and salary.annual_currency is None
+
+
+@pytest.mark.parametrize(
+    "structured, country, expected",
+    [
+        (StructuredSalary(100000, 80000, "USD", "per-year-salary"), None, (80000, 100000, "USD", "year")),
+        (StructuredSalary(20, 30, "$", "1 HOUR"), "CA", (20, 30, "CAD", "hour")),
+        (StructuredSalary(4000, 5000, "EUR", "per-month-salary"), None, (4000, 5000, "EUR", "month")),
+        (StructuredSalary(2000, 2500, "USD", "bi-week-salary"), None, (2000, 2500, "USD", "bi_week")),
+        (StructuredSalary(3000, None, "GBP", "semi-month-salary"), None, (3000, None, "GBP", "semi_month")),
+        (StructuredSalary(500, 600, "EUR", "DAY"), None, (500, 600, "EUR", "day")),
+        (StructuredSalary(90000, 120000, "USD", None), None, (90000, 120000, "USD", "year")),
+        (StructuredSalary(None, 3000, None, "MONTH"), "MD", (None, 3000, "MDL", "month")),
+    ],
+)
+def test_from_structured(structured, country, expected):
+    salary = from_structured(structured, country=country)
+    assert (salary.min, salary.max, salary.currency, salary.period) == expected
+
+
+@pytest.mark.parametrize(
+    "structured",
+    [
+        None,
+        StructuredSalary(0, 0, "USD", "year"),
+        StructuredSalary(None, None, "USD", "year"),
+        StructuredSalary(1000, 2000, "USD", "one-time"),
+    ],
+)
+def test_from_structured_without_pay(structured):
+    assert from_structured(structured) is None
+
+
+def test_from_structured_falls_back_to_its_raw_text():
+    salary = from_structured(StructuredSalary(None, None, None, None, raw="€50k-€60k"))
+    assert (salary.min, salary.max, salary.currency) == (50000, 60000, "EUR")
+
+
+@pytest.mark.parametrize(
+    "description, found",
+    [
+        ("Great team.\nSalary: $120k-$150k per year plus equity\n401(k) match", "$120k-$150k per year plus equity"),
+        ("Compensation: €55.000 - €65.000 brutto", "€55.000 - €65.000 brutto"),
+        ("Salariu: 20 000 MDL pe lună", "20 000 MDL pe lună"),
+        ("Founded in 2010, 50 employees, 401(k) and 25 days off", None),
+        ("We grew revenue by 40% to $5M last year", None),
+        ("", None),
+    ],
+)
+def test_salary_in_text(description, found):
+    assert salary_in_text(description) == found

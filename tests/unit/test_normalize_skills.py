@@ -1,0 +1,239 @@
+"""Skill extraction: taxonomy loading, aliases, symbol tokens, ambiguous names and negations."""
+from pathlib import Path
+
+import pytest
+
+from jobsight.normalize.skills import Taxonomy
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return Taxonomy.load()
+
+
+def test_bundled_taxonomy_is_versioned_and_large(taxonomy):
+    assert isinstance(taxonomy.version, int) and taxonomy.version >= 1
+    assert len(taxonomy) >= 150
+    categories = {skill.category for skill in taxonomy.skills}
+    assert {"language", "framework", "database", "cloud", "devops", "data", "tool", "business"} <= categories
+
+
+def test_canonical_names_are_unique(taxonomy):
+    names = [skill.name for skill in taxonomy.skills]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    "alias, canonical",
+    [
+        ("k8s", "Kubernetes"),
+        ("K8S", "Kubernetes"),
+        ("golang", "Go"),
+        ("Postgres", "PostgreSQL"),
+        ("postgresql", "PostgreSQL"),
+        ("psql", "PostgreSQL"),
+        ("JS", "JavaScript"),
+        ("TS", "TypeScript"),
+        ("React.js", "React"),
+        ("ReactJS", "React"),
+        ("node", "Node.js"),
+        ("node.js", "Node.js"),
+        ("dotnet", ".NET"),
+        (".net", ".NET"),
+        ("c#", "C#"),
+        ("csharp", "C#"),
+        ("cpp", "C++"),
+        ("Amazon Web Services", "AWS"),
+        ("aws", "AWS"),
+        ("Google Cloud Platform", "GCP"),
+        ("sklearn", "scikit-learn"),
+        ("  Kubernetes  ", "Kubernetes"),
+        ("unheard-of-tool", None),
+        ("", None),
+    ],
+)
+def test_canonical_resolves_aliases_case_insensitively(taxonomy, alias, canonical):
+    assert taxonomy.canonical(alias) == canonical
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We run on k8s in Amazon Web Services", {"Kubernetes", "AWS"}),
+        ("Strong C++ and C# skills; .NET Core is a plus", {"C++", "C#", ".NET"}),
+        ("Backend in Node.js, frontend in ReactJS", {"Node.js", "React"}),
+        ("Experience with CI/CD pipelines and GitHub Actions", {"CI/CD", "GitHub Actions"}),
+        ("Postgres, psql and MongoDB", {"PostgreSQL", "MongoDB"}),
+        ("sklearn, pandas and NumPy for machine learning", {"scikit-learn", "Pandas", "NumPy", "Machine Learning"}),
+        ("ASP.NET Core developer", {"ASP.NET"}),
+        ("Modern JS/TS (ES6+)", {"JavaScript", "TypeScript"}),
+        ("Terraform + Ansible on GCP", {"Terraform", "Ansible", "GCP"}),
+        ("Dezvoltator Java cu experiență în Spring Boot și PostgreSQL", {"Java", "Spring Boot", "PostgreSQL"}),
+        ("Kenntnisse in Python, Docker und Kubernetes", {"Python", "Docker", "Kubernetes"}),
+    ],
+)
+def test_extracts_aliases_and_symbol_tokens(taxonomy, text, expected):
+    assert set(taxonomy.extract(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        ("Javanese cuisine and JavaScript", "Java"),
+        ("We deploy with helmets on", "Helm"),
+        ("mysqlx is not a word", "MySQL"),
+        ("Read main.go and script.r", "Go"),
+        ("see https://github.com/acme/react for details", "React"),
+        ("write to jobs@rust.example.com", "Rust"),
+    ],
+)
+def test_matches_only_whole_tokens(taxonomy, text, absent):
+    assert absent not in taxonomy.extract(text)
+
+
+@pytest.mark.parametrize(
+    "text, present",
+    [
+        ("Go developer wanted", True),
+        ("Backend services written in Go.", True),
+        ("We use Python, Go and Rust for our backend", True),
+        ("Golang microservices", True),
+        ("Let's go!", False),
+        ("Our go-to tool for everything", False),
+        ("Go live in Q3 with the new store", False),
+        ("You will go through onboarding", False),
+        ("Ready to Go? Apply now", False),
+    ],
+)
+def test_go_needs_language_context(taxonomy, text, present):
+    assert ("Go" in taxonomy.extract(text)) is present
+
+
+@pytest.mark.parametrize(
+    "text, present",
+    [
+        ("Statistical modelling in R or Python", True),
+        ("R programming for data analysis", True),
+        ("Data analysis in R.", True),
+        ("Experience with SAS, SPSS or R", True),
+        ("Our R&D department", False),
+        ("Contact R. Smith in HR", False),
+        ("Plan R is our fallback", False),
+    ],
+)
+def test_r_needs_statistics_context(taxonomy, text, present):
+    assert ("R" in taxonomy.extract(text)) is present
+
+
+@pytest.mark.parametrize(
+    "text, present",
+    [
+        ("Firmware in C/C++ for microcontrollers", True),
+        ("Embedded C on ARM Cortex-M", True),
+        ("C programming and Linux kernel work", True),
+        ("Experience in C.", True),
+        ("Report to C-level executives", False),
+        ("We raised a Series C round", False),
+        ("English at C1 level", False),
+        ("Send your C.V. to us", False),
+        ("Grades A, B, C", False),
+    ],
+)
+def test_c_needs_programming_context(taxonomy, text, present):
+    assert ("C" in taxonomy.extract(text)) is present
+
+
+@pytest.mark.parametrize(
+    "text, present",
+    [
+        ("Apache Spark for batch jobs", True),
+        ("PySpark and Databricks", True),
+        ("Spark and Kafka data pipelines", True),
+        ("You spark joy in the team", False),
+        ("A spark of creativity", False),
+    ],
+)
+def test_spark_needs_data_context(taxonomy, text, present):
+    assert ("Apache Spark" in taxonomy.extract(text)) is present
+
+
+@pytest.mark.parametrize(
+    "text, skill, present",
+    [
+        ("iOS developer: Swift, SwiftUI, Xcode", "Swift", True),
+        ("swift onboarding and a friendly team", "Swift", False),
+        ("SWIFT payments network experience in banking", "Swift", False),
+        ("Rust developer for our systems programming team", "Rust", True),
+        ("Remove rust from the pipes", "Rust", False),
+        ("Advanced Excel skills (pivot tables, VLOOKUP)", "Excel", True),
+        ("Microsoft Excel and PowerPoint", "Excel", True),
+        ("You excel at communication", "Excel", False),
+        ("Excel at teamwork and excellent English", "Excel", False),
+        ("Excellent communication skills", "Excel", False),
+    ],
+)
+def test_swift_rust_excel_rules(taxonomy, text, skill, present):
+    assert (skill in taxonomy.extract(text)) is present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No Java needed",
+        "Java not required",
+        "Java is not required for this role",
+        "without PHP",
+        "This is not a React role",
+        "Kein Java nötig",
+    ],
+)
+def test_negated_mentions_do_not_count(taxonomy, text):
+    assert taxonomy.extract(text) == []
+
+
+def test_a_later_positive_mention_still_counts(taxonomy):
+    assert taxonomy.extract("No Java needed for the first month. Later you will write Java daily.") == ["Java"]
+
+
+def test_not_only_is_not_a_negation(taxonomy):
+    assert taxonomy.extract("Not only Java but also Kotlin") == ["Java", "Kotlin"]
+
+
+def test_order_is_first_occurrence_title_then_text_then_tags(taxonomy):
+    skills = taxonomy.extract("We use Docker and Python daily", title="Senior Go Developer", tags=["k8s", "python", "nonsense"])
+    assert skills == ["Go", "Docker", "Python", "Kubernetes"]
+
+
+def test_each_skill_is_listed_once(taxonomy):
+    assert taxonomy.extract("Python, python, PYTHON and python3") == ["Python"]
+
+
+def test_exact_case_aliases(taxonomy):
+    assert "TypeScript" in taxonomy.extract("React with TS")
+    assert "TypeScript" not in taxonomy.extract("ts-node scripts")  # lowercase "ts" is not TypeScript
+    assert "Node.js" not in taxonomy.extract("every node in the graph")
+
+
+def test_from_rows_builds_a_working_taxonomy():
+    rows = [
+        {"name": "Kubernetes", "category": "devops", "aliases": ["k8s"], "ambiguous": False},
+        {"name": "Go", "category": "language", "aliases": ["golang"], "ambiguous": True},
+    ]
+    taxonomy = Taxonomy.from_rows(rows, version=7)
+    assert taxonomy.version == 7
+    assert taxonomy.canonical("K8s") == "Kubernetes"
+    assert taxonomy.extract("golang on k8s") == ["Go", "Kubernetes"]
+    assert taxonomy.extract("let's go") == []
+
+
+def test_load_reads_a_given_path(tmp_path: Path):
+    path = tmp_path / "skills.yml"
+    path.write_text("version: 3\nskills:\n  - {name: Erlang, category: language, aliases: [otp], ambiguous: false}\n")
+    taxonomy = Taxonomy.load(path)
+    assert taxonomy.version == 3
+    assert taxonomy.extract("Erlang/OTP") == ["Erlang"]
+
+
+def test_empty_text(taxonomy):
+    assert taxonomy.extract("") == []
+    assert taxonomy.extract("", title="", tags=[]) == []
