@@ -25,6 +25,7 @@ _COMPANY_SUFFIX = re.compile(
 _WORD = re.compile(r"\w+", re.UNICODE)
 SIMHASH_BITS = 64
 NEAR_DUPLICATE_DISTANCE = 6  # Hamming distance at or below which two descriptions are one text
+LOOSE_TEXT_DISTANCE = 20  # same title, place unknown: the texts must still be alike (random: ~32)
 
 
 def normalize_url(url: str | None) -> str:
@@ -107,21 +108,37 @@ class Candidate:
     company_key: str
     title_key: str
     simhash: int | None
+    country: str | None = None
+    sources: frozenset = frozenset()  # source names it is already observed on
+    requisitions: frozenset = frozenset()
 
 
-def near_duplicate(title: str, fingerprint: int | None, company: str, candidates: list[Candidate]) -> int | None:
-    """The canonical job (same company) whose description is nearly the same text, if any.
+def same_job(title: str, fingerprint: int | None, company: str, country: str | None, source: str,
+             requisition: str | None, candidates: list[Candidate]) -> int | None:
+    """The canonical job of the same company that this posting is another sighting of, if any.
 
-    The title must match too: employers reuse one description template for different roles.
+    Either the description is nearly the same text, or the title is the same and nothing
+    tells them apart: a different country, both requisition ids stated and different, or the
+    candidate already seen on this very source (a board does not list one job twice).
     """
-    if fingerprint is None:
-        return None
-    best, best_distance = None, NEAR_DUPLICATE_DISTANCE + 1
     key = title_key(title)
+    best, best_score = None, None
     for candidate in candidates:
-        if candidate.company_key != company or candidate.simhash is None or candidate.title_key != key:
+        if candidate.company_key != company or source in candidate.sources:
             continue
-        distance = hamming(fingerprint, candidate.simhash)
-        if distance < best_distance:
-            best, best_distance = candidate.job_id, distance
+        if requisition and candidate.requisitions and requisition not in candidate.requisitions:
+            continue
+        distance = (hamming(fingerprint, candidate.simhash)
+                    if fingerprint is not None and candidate.simhash is not None else None)
+        near_text = distance is not None and distance <= NEAR_DUPLICATE_DISTANCE
+        if country and candidate.country:
+            place_fits = country == candidate.country
+        else:  # a remote board states no country: then the text has to agree as well
+            place_fits = distance is None or distance <= LOOSE_TEXT_DISTANCE
+        same_title = candidate.title_key == key and place_fits
+        if not (near_text or same_title):
+            continue
+        score = (0 if near_text else 1, distance if distance is not None else 64, candidate.job_id)
+        if best_score is None or score < best_score:
+            best, best_score = candidate.job_id, score
     return best

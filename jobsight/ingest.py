@@ -82,8 +82,6 @@ def _apply(job: Job, posting: Posting, fresh: bool) -> bool:
         job.salary_min, job.salary_max = salary.min, salary.max
         job.salary_currency, job.salary_period, job.salary_raw = salary.currency, salary.period, salary.raw
         job.annual_min, job.annual_max, job.annual_currency = salary.annual_min, salary.annual_max, salary.annual_currency
-    if fresh:
-        job.simhash = dedup.simhash(posting.description)
     return _snapshot(job) != before
 
 
@@ -119,6 +117,7 @@ class JobStore:
         jobs = {job.id: job for job in self.session.scalars(
             select(Job).where(Job.id.in_({obs.job_id for obs in observed.values()})))} if observed else {}
         resolver = _Resolver(self.session, [p for p in postings if p.source_id not in observed], companies)
+        born: list[Job] = []  # new jobs get their ids at the single flush below
 
         for posting in postings:
             digest = posting_hash(posting)
@@ -142,27 +141,32 @@ class JobStore:
                     outcome.unchanged += 1
                 continue
 
-            job = resolver.resolve(posting)
+            fingerprint = dedup.simhash(posting.description)
+            job = resolver.resolve(posting, source_name, fingerprint)
             if job is None:
                 job = Job(status="open", first_seen=now, last_seen=now, updated_at=now, version=1, skills=[])
                 _apply(job, posting, fresh=True)
+                job.simhash = fingerprint
                 self.session.add(job)
-                self.session.flush()
-                resolver.remember(job, posting)
+                resolver.remember(job)
+                born.append(job)
                 outcome.new += 1
-                outcome.mark(job.id, POSTED)
+            elif job.id is None:  # born earlier in this batch: still one posted event
+                _apply(job, posting, fresh=False)
             else:
                 _apply(job, posting, fresh=False)
                 self._touch(job, now, True)  # a new source is news even when nothing else changed
                 outcome.updated += 1
                 outcome.mark(job.id, UPDATED)
-            obs = JobSource(job_id=job.id, source_name=source_name, source_kind=source_kind,
+            obs = JobSource(job=job, source_name=source_name, source_kind=source_kind,
                             source_id=posting.source_id, requisition_id=posting.requisition_id, url=posting.url,
                             url_key=dedup.normalize_url(posting.url), content_hash=digest, first_seen=now,
                             last_seen=now)
             self.session.add(obs)
             resolver.remember_observation(obs, job)
         self.session.flush()
+        for job in born:
+            outcome.mark(job.id, POSTED)
         return outcome
 
     def _touch(self, job: Job, now: datetime, changed: bool) -> None:
@@ -241,10 +245,11 @@ class _Resolver:
     """Finds the canonical job for postings not yet observed, with a few batched queries."""
 
     def __init__(self, session: Session, postings: list[Posting], companies: list[str]):
-        self.session = session
         self.by_requisition: dict[tuple[str, str], Job] = {}
         self.by_url: dict[str, Job] = {}
-        self.candidates: dict[str, list[tuple[dedup.Candidate, Job]]] = {}
+        # Keyed by the Job object itself: jobs born in this batch have no id until the flush.
+        self.seen_on: dict[Job, tuple[set, set]] = {}  # job -> (source names, requisition ids)
+        self.by_company: dict[str, list[Job]] = {}
         if not postings:
             return
         requisitions = {p.requisition_id for p in postings if p.requisition_id}
@@ -260,31 +265,51 @@ class _Resolver:
             if requisition:
                 self.by_requisition.setdefault((job.company_key, requisition), job)
             self.by_url.setdefault(url_key, job)
-        for job in session.scalars(select(Job).where(Job.company_key.in_(companies), Job.status == "open")):
-            self._add_candidate(job)
+        open_jobs = session.scalars(select(Job).where(Job.company_key.in_(companies), Job.status == "open")).all()
+        by_id = {job.id: job for job in open_jobs}
+        for job in open_jobs:
+            self._add(job)
+        if open_jobs:
+            for job_id, source_name, requisition in session.execute(
+                    select(JobSource.job_id, JobSource.source_name, JobSource.requisition_id)
+                    .where(JobSource.job_id.in_(list(by_id)))):
+                self._note(by_id[job_id], source_name, requisition)
 
-    def _add_candidate(self, job: Job) -> None:
-        candidate = dedup.Candidate(job.id, job.company_key, dedup.title_key(job.title), job.simhash)
-        self.candidates.setdefault(job.company_key, []).append((candidate, job))
+    def _add(self, job: Job) -> None:
+        if job not in self.seen_on:
+            self.seen_on[job] = (set(), set())
+            self.by_company.setdefault(job.company_key, []).append(job)
 
-    def resolve(self, posting: Posting) -> Job | None:
+    def _note(self, job: Job, source_name: str, requisition: str | None) -> None:
+        self.seen_on[job][0].add(source_name)
+        if requisition:
+            self.seen_on[job][1].add(requisition)
+
+    def _candidate(self, number: int, job: Job) -> dedup.Candidate:
+        sources, requisitions = self.seen_on[job]
+        return dedup.Candidate(number, job.company_key, dedup.title_key(job.title), job.simhash, job.country,
+                               frozenset(sources), frozenset(requisitions))
+
+    def resolve(self, posting: Posting, source_name: str, fingerprint: int | None) -> Job | None:
         key = dedup.company_key(posting.company)
         if posting.requisition_id and (key, posting.requisition_id) in self.by_requisition:
             return self.by_requisition[(key, posting.requisition_id)]
         url_key = dedup.normalize_url(posting.url)
         if url_key in self.by_url:
             return self.by_url[url_key]
-        entries = self.candidates.get(key)
-        if not entries:
+        jobs = self.by_company.get(key)
+        if not jobs:
             return None
-        found = dedup.near_duplicate(posting.title, dedup.simhash(posting.description), key,
-                                     [candidate for candidate, _ in entries])
-        return next((job for candidate, job in entries if candidate.job_id == found), None)
+        found = dedup.same_job(posting.title, fingerprint, key, posting.country, source_name,
+                               posting.requisition_id, [self._candidate(n, job) for n, job in enumerate(jobs)])
+        return None if found is None else jobs[found]
 
-    def remember(self, job: Job, posting: Posting) -> None:
-        self._add_candidate(job)
+    def remember(self, job: Job) -> None:
+        self._add(job)
 
     def remember_observation(self, obs: JobSource, job: Job) -> None:
+        self._add(job)
+        self._note(job, obs.source_name, obs.requisition_id)
         if obs.requisition_id:
             self.by_requisition.setdefault((job.company_key, obs.requisition_id), job)
         self.by_url.setdefault(obs.url_key, job)

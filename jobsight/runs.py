@@ -23,6 +23,7 @@ from jobsight.sources.crawl import CrawlStats, crawl
 log = logging.getLogger("jobsight.runs")
 BATCH_SIZE = 250
 MAX_LOGGED_ERRORS = 20
+SKIPS_EXPECTED = {"hn"}
 
 
 @dataclass
@@ -87,7 +88,9 @@ def run_source(source: dict, fetcher, taxonomy: Taxonomy, session_factory: Calla
         stats.not_modified = crawl_stats.unchanged
         stats.complete = (crawl_stats.errors == 0 and not crawl_stats.truncated and not crawl_stats.aborted
                           and crawl_stats.start_not_modified == 0)
-        if stats.complete:
+        # A run that could not read everything closes nothing: a posting it failed to read is
+        # not a posting that disappeared. (On HN, comments that are not job posts are normal.)
+        if stats.complete and (stats.skipped == 0 or source["kind"] in SKIPS_EXPECTED):
             with session_factory() as session:
                 outcome = JobStore(session).close_missing(source["name"], seen, now)
                 _commit_and_dispatch(session, outcome, dispatch, stats)
@@ -124,10 +127,17 @@ def _store(source, postings, session_factory, dispatch, stats: RunStats, now) ->
 def _commit_and_dispatch(session, outcome: BatchOutcome, dispatch, stats: RunStats) -> None:
     jobs = JobStore(session).job_dicts(outcome.events) if outcome.events else []
     session.commit()
-    # Events are facts: only what is committed is announced.
+    # Events are facts: only what is committed is announced. A broker hiccup loses the event,
+    # never the job: the warehouse's catch-up reads every change from export_jobs anyway.
     for job in jobs:
-        dispatch(outcome.events[job["job_id"]], envelope({"job": job}))
-        stats.events += 1
+        try:
+            dispatch(outcome.events[job["job_id"]], envelope({"job": job}))
+            stats.events += 1
+        except Exception as exc:
+            stats.errors += 1
+            if len(stats.error_messages) < MAX_LOGGED_ERRORS:
+                stats.error_messages.append(f"dispatch failed: {type(exc).__name__}: {exc}"[:500])
+            log.warning("could not dispatch %s for job %s: %s", outcome.events[job["job_id"]], job["job_id"], exc)
 
 
 def _record(session_factory, stats: RunStats, now: datetime) -> None:

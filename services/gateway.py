@@ -93,6 +93,14 @@ class GatewayService:
             raise NotFound("No jobs found")
         return 200, jobs
 
+    @route("GET", "/jobs/<job_id>")
+    def get_job(self, request, job_id):
+        return 200, self.scraper.get_job(inputs.positive_int(job_id, "job_id"))
+
+    @route("GET", "/sources")
+    def sources(self, request):
+        return 200, {"sources": self.scraper.sources()}
+
     # -- insights ------------------------------------------------------------------------
 
     @route("GET", "/generate-insight-skills-by-demand/<path:keywords>")

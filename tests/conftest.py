@@ -32,6 +32,13 @@ TEST_ENV = {
     "JOBSIGHT_TOKEN_SECRET": "test-secret-that-is-long-enough-for-hs256",
     "LOG_LEVEL": "INFO",
 }
+TEST_ENV.update({
+    # The suite's own demo boards, small, and sources run only when a test asks.
+    "DEMO_SOURCES_ENABLED": "true",
+    "DEMO_SOURCES_URL": f"http://127.0.0.1:{_free_port()}",
+    "DEMO_SOURCES_COUNT": "400",
+    "SCRAPER_SCHEDULE": "false",
+})
 TEST_ENV["PUBLIC_WS_URL"] = f"ws://127.0.0.1:{TEST_ENV['GATEWAY_PORT']}/ws"
 os.environ.update(TEST_ENV)
 

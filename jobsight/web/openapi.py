@@ -72,6 +72,14 @@ def openapi_document() -> dict:
                 {"name": "title", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 200}}],
             "responses": {"200": _ok("Jobs", {"type": "array", "items": _JOB}),
                           "404": _error("No jobs found"), **_COMMON}}},
+        "/jobs/{job_id}": {"get": {
+            "summary": "One canonical job with every source it was seen on",
+            "parameters": [_path_param("job_id", {"type": "integer", "minimum": 1})],
+            "responses": {"200": _ok("The job", {"type": "object"}), "404": _error("Job not found"), **_COMMON}}},
+        "/sources": {"get": {
+            "summary": "Every configured job source: circuit state, last run statistics, open postings",
+            "responses": {"200": _ok("Sources", {"type": "object", "properties": {
+                "sources": {"type": "array", "items": {"type": "object"}}}}), **_COMMON}}},
         "/generate-insight-skills-by-demand/{keywords}": {"get": {
             "summary": "Skills most asked for in jobs matching the keywords",
             "parameters": [_path_param("keywords", {"type": "string", "maxLength": 200})],

@@ -45,3 +45,39 @@ def paused(system, service):
     finally:
         for process in processes:
             process.send_signal(signal.SIGCONT)
+
+
+@pytest.fixture(scope="session")
+def rpc(system, config):
+    """nameko's cluster proxy on the suite's vhost, as an operator's `nameko shell` has it."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    with ClusterRpcProxy(config, timeout=120) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def scraper_events(system, config):
+    """Every job event the scraper dispatches while the test runs, as (type, payload)."""
+    import json
+
+    from kombu import Connection, Queue
+    from nameko.standalone.events import get_event_exchange
+
+    received = []
+    connection = Connection(config["AMQP_URI"])
+    channel = connection.channel()
+    exchange = get_event_exchange("scraper", config)(channel)
+    exchange.declare()
+    queue = Queue(exclusive=True, exchange=exchange, routing_key="#")(channel)
+    queue.declare()
+
+    def drain():
+        while True:
+            message = queue.get(no_ack=True)
+            if message is None:
+                return received
+            received.append((message.delivery_info["routing_key"], json.loads(message.body)))
+
+    yield drain
+    connection.release()
