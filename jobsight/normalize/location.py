@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 # city | aliases (comma-separated) | region | country
 _CITIES = """
@@ -331,17 +330,8 @@ def parse_location(text: str | None, country_hint: str | None = None) -> tuple[s
     Multi-location texts ("Berlin; Munich") are read by their first location. A country given
     by the source (``country_hint``) is used when the text names none.
     """
-    return _parse_location(
-        text if isinstance(text, str) else None,
-        country_hint if isinstance(country_hint, str) else None,
-    )
-
-
-# Feeds repeat the same few hundred location strings thousands of times.
-@lru_cache(maxsize=8192)
-def _parse_location(text: str | None, country_hint: str | None) -> tuple[str | None, str | None, str | None]:
-    hint = country_hint.strip().upper() if country_hint and len(country_hint.strip()) == 2 else None
-    if not text or not text.strip():
+    hint = country_hint.strip().upper() if isinstance(country_hint, str) and len(country_hint.strip()) == 2 else None
+    if not text or not isinstance(text, str) or not text.strip():
         return None, None, hint
     first = next((p for p in _SPLIT_LOCATIONS.split(text.strip()) if p and p.strip(" -–—,")), "")
     whole = _fold(first)
@@ -363,7 +353,7 @@ def _parse_location(text: str | None, country_hint: str | None) -> tuple[str | N
         if key in _MACRO_REGIONS:
             macro = macro or _MACRO_REGIONS[key]
             continue
-        code = _code_of(part, key, index, city_country=country, hint=hint)
+        code = _code_of(part, key, index, parts, city_country=country, hint=hint)
         if code is not None:
             kind, value, owner = code
             if kind == "country":
@@ -383,7 +373,7 @@ def _parse_location(text: str | None, country_hint: str | None) -> tuple[str | N
     return city, region, country
 
 
-def _code_of(part: str, key: str, index: int, city_country: str | None, hint: str | None):
+def _code_of(part: str, key: str, index: int, parts: list[str], city_country: str | None, hint: str | None):
     """Classify a part as ("country", ISO2, None) or ("region", code, ISO2), or None."""
     if key in _COUNTRY_INDEX and not (len(part) == 2 and part.isupper()):
         return "country", _COUNTRY_INDEX[key], None

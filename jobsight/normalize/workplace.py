@@ -22,7 +22,7 @@ _NOT_REMOTE = GuardedPattern(
     r"(?:possible|available|an\s+option|offered)|\bno\s+(?:wfh|work\s+from\s+home|home\s*office)\b"
     r"|\bkein(?:e)?\s+(?:remote|home\s*office)\b|\bnu\s+(?:lucr[ăa]m|oferim|este)\s+(?:remote|de\s+la\s+distan[țţt][ăa])"
     r"|\bremote\s+work\s+is\s+not\b|\bthis\s+is\s+not\s+a\s+remote\b",
-    hints=("remote", "wfh", "work from home", "home", "distan"),
+    hints=('remote', 'wfh', 'work from home', 'home', 'distan'),
 )
 _HYBRID = GuardedPattern(
     r"\bhybrid\b|\bhibrid\b|\bhybride[sn]?\b"
@@ -33,21 +33,20 @@ _HYBRID = GuardedPattern(
     r"|\b(?:\d)\s+tage?\s+(?:pro\s+woche\s+)?(?:im\s+b[üu]ro|homeoffice|home\s+office)\b"
     r"|\bteilweise\s+(?:remote|homeoffice|home\s+office)\b|\bmix\s+of\s+(?:remote|office)\b"
     r"|\b(?:\d)\s+zile\s+(?:pe\s+s[ăa]pt[ăa]m[âa]n[ăa]\s+)?(?:la\s+birou|de\s+acas[ăa]|remote)\b",
-    hints=("hybrid", "hibrid", "office", "remote", "home", "wfh", "büro", "buro", "mix of", "zile"),
+    hints=('hybrid', 'hibrid', 'office', 'remote', 'home', 'wfh', 'büro', 'buro', 'mix of', 'zile'),
 )
 _REMOTE = GuardedPattern(
     r"\bremote(?:ly)?\b|\bremote[- ](?:first|friendly|only|ok)\b|\bwork\s+from\s+(?:home|anywhere)\b|\bwfh\b"
     r"|\btelecommut\w*|\bhome\s*office\b|\b100\s*%\s*(?:remote|home\s*office)\b|\bfully\s+distributed\b"
     r"|\banywhere\b|\bworldwide\b|\bfernarbeit\b|\bmobiles\s+arbeiten\b"
     r"|\bde\s+la\s+distan[țţt][ăa]\b|\bla\s+distan[țţt][ăa]\b|\bde\s+acas[ăa]\b|\btelemunc[ăa]\b",
-    hints=("remote", "work from", "wfh", "telecommut", "home", "distributed", "anywhere", "worldwide",
-           "fernarbeit", "mobiles", "distan", "acas", "telemunc"),
+    hints=('remote', 'work from', 'wfh', 'telecommut', 'home', 'distributed', 'anywhere', 'worldwide', 'fernarbeit', 'mobiles', 'distan', 'acas', 'telemunc'),
 )
 _ONSITE = GuardedPattern(
     r"\bon[- ]?site\b|\bin[- ]office\b|\boffice[- ]based\b|\bin[- ]person\b|\bat\s+(?:our|the)\s+office\b"
     r"|\bfrom\s+(?:our|the)\s+office\b|\bvor\s+ort\b|\bpr[äa]senz\w*|\bim\s+b[üu]ro\b"
     r"|\bla\s+birou\b|\b[îi]n\s+oficiu\b|\bfizic\s+la\b",
-    hints=("site", "office", "person", "vor ort", "senz", "büro", "buro", "birou", "oficiu", "fizic"),
+    hints=('site', 'office', 'person', 'vor ort', 'senz', 'büro', 'buro', 'birou', 'oficiu', 'fizic'),
 )
 
 
@@ -78,24 +77,23 @@ def workplace(text: str | None, structured: str | None = None) -> str | None:
 # Order matters only for ties at the same position; otherwise the earliest mention wins,
 # so "Full-time (contract possible)" is full_time.
 _EMPLOYMENT = [
-    ("internship", r"\bintern(?:ship)?s?\b|\bpraktik(?:um|ant(?:in)?)\b|\bstagiar[ăa]?\b|\bstagiu\s+de\s+practic[ăa]\b"
+    ("internship", r"\bintern(?:ship)?s?\b|\bpraktik(?:um|ant(?:in)?)\b|\bstagi(?:u|ar|ară|ara)\b|\bpractic[ăa]\b"
                    r"|\btrainee(?:ship)?\b|\bwerkstudent(?:in)?\b|\bworking\s+student\b|\bapprentice(?:ship)?\b"),
     ("contract", r"\bcontract(?:or|ors)?\b|\bfreelanc\w*|\bb2b\b|\bc2c\b|\bcorp[- ]to[- ]corp\b|\b1099\b"
                  r"|\bconsultant\s+role\b|\bcontractor\b|\bself[- ]employed\b|\bfreiberuf\w*|\bpfa\b"),
-    ("temporary", r"\btemp(?:orary)?\b|\bseasonal\b|\bfixed[- ]term\b|\bbefristet\w*|\bsezonier\b"
-                  r"|\bperioad[ăa]\s+determinat[ăa]\b"
+    ("temporary", r"\btemp(?:orary)?\b|\bseasonal\b|\bfixed[- ]term\b|\bbefristet\w*|\bsezonier\b|\bperioad[ăa]\s+determinat[ăa]\b"
                   r"|\bîn\s+afara\s+sezonului\b|\baushilfe\b"),
     ("part_time", r"\bpart[- _]?time\b|\bparttime\b|\bteilzeit\b|\bminijob\b|\bjum[ăa]tate\s+de\s+norm[ăa]\b"
                   r"|\bnorm[ăa]\s+(?:par[țţt]ial[ăa]|redus[ăa])\b|\bpart\s+time\b"),
     ("full_time", r"\bfull[- _]?time\b|\bfulltime\b|\bvollzeit\b|\bnorm[ăa]\s+(?:[îi]ntreag[ăa]|complet[ăa]|deplin[ăa])\b"
-                  r"|\bpermanent\b|\bfestanstellung\b|\bunbefristet\b|\bfull\s+time\b|\bcdi\b"),
+                  r"|\bpermanent\b|\bfest(?:anstellung)?\b|\bunbefristet\b|\bfull\s+time\b|\bcdi\b"),
 ]
 _EMPLOYMENT_HINTS = {
-    "internship": ("intern", "praktik", "stagi", "trainee", "werkstudent", "working student", "apprentic"),
+    "internship": ("intern", "praktik", "stagi", "practic", "trainee", "werkstudent", "working student", "apprentic"),
     "contract": ("contract", "freelanc", "b2b", "c2c", "corp", "1099", "self", "freiberuf", "pfa", "consultant"),
     "temporary": ("temp", "seasonal", "fixed", "befrist", "sezon", "determinat", "aushilfe"),
     "part_time": ("part", "teilzeit", "minijob", "jum", "norm"),
-    "full_time": ("full", "vollzeit", "norm", "permanent", "festanstellung", "unbefrist", "cdi"),
+    "full_time": ("full", "vollzeit", "norm", "permanent", "fest", "unbefrist", "cdi"),
 }
 _EMPLOYMENT_PATTERNS = [(kind, GuardedPattern(p, _EMPLOYMENT_HINTS[kind])) for kind, p in _EMPLOYMENT]
 # "Contract" that names the paperwork of any job, not a contract engagement.
@@ -125,8 +123,7 @@ def employment_type(text: str | None) -> str | None:
 # Titles are checked from the most specific level down, so "Senior Team Lead" is lead
 # and "Senior Intern" would still be intern.
 _SENIORITY = [
-    ("intern", r"\bintern(?:ship)?\b|\bpraktikant(?:in)?\b|\bstagiar[ăa]?\b|\btrainee\b"
-               r"|\bwerkstudent(?:in)?\b|\bapprentice\b"),
+    ("intern", r"\bintern(?:ship)?\b|\bpraktikant(?:in)?\b|\bstagiar[ăa]?\b|\btrainee\b|\bwerkstudent(?:in)?\b|\bapprentice\b"),
     ("lead", r"\blead\b|\bleader\b|\bleiter(?:in)?\b|\bteamleiter\w*|\bhead\s+of\b|\bprincipal\b|\bstaff\b|\bchief\b"
              r"|\bdirector\b|\bvp\b|\bvice\s+president\b|\bcto\b|\bengineering\s+manager\b|\bteam\s+manager\b"
              r"|\barchitect\b|\bconduc[ăa]tor\b|\bșef\b|\bsef\b|\bcoordonator\b"),
@@ -136,12 +133,11 @@ _SENIORITY = [
                r"|\bbeginner\b|\bîncep[ăa]tor\b|\bincepator\b|\bassociate\b|\bi\b"),
 ]
 _SENIORITY_PATTERNS = [(level, re.compile(p, re.IGNORECASE)) for level, p in _SENIORITY]
-_LEAD_GENERATION = re.compile(r"\blead\s+gen(?:eration)?\b", re.IGNORECASE)  # a sales job, not a level
 _TEXT_SENIORITY = GuardedPattern(
     r"\b(?:seniority(?:\s+level)?|level|experience\s+level|nivel(?:ul)?|erfahrungslevel)\s*[:\-]\s*"
     r"(intern(?:ship)?|junior|entry[- ]level|mid(?:dle)?(?:[- ]level)?|intermediate|senior|lead|principal)\b"
     r"|\b(entry|junior|mid|senior)[- ]level\s+(?:position|role|candidates?)\b",
-    hints=("level", "nivel", "seniority"),
+    hints=('level', 'nivel', 'seniority'),
 )
 _TEXT_WORD = {"internship": "intern", "entry-level": "junior", "entry level": "junior", "entry": "junior",
               "middle": "mid", "mid-level": "mid", "mid level": "mid", "intermediate": "mid", "principal": "lead"}
@@ -162,7 +158,7 @@ def seniority(title: str | None, text: str = "") -> str | None:
                     continue
                 if token in ("i", "ii", "iii", "iv") and match.group(0) != match.group(0).upper():
                     continue
-                if token == "lead" and _LEAD_GENERATION.search(title):
+                if level == "lead" and token == "lead" and re.search(r"\blead\s+(?:generation|gen)\b", title, re.IGNORECASE):
                     continue
                 return level
     if text:
