@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from jobsight.db.jobs import Skill
+from jobsight.errors import ValidationError
 from jobsight.normalize.skills import Taxonomy
 
 
@@ -43,6 +44,17 @@ def load(session: Session) -> Taxonomy:
         return Taxonomy.load()
     version = max(row["taxonomy_version"] for row in rows)
     return Taxonomy.from_rows([dict(row) for row in rows], version)
+
+
+def validate_new_skill(name, category=None, aliases=None) -> tuple[str, list[str]]:
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 64:
+        raise ValidationError("skill name must be 1 to 64 characters")
+    if category is not None and not isinstance(category, str):
+        raise ValidationError("category must be a string")
+    aliases = aliases or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and 0 < len(a) <= 64 for a in aliases):
+        raise ValidationError("aliases must be a list of short strings")
+    return " ".join(name.split()), [a.strip() for a in aliases]
 
 
 def add_skill(session: Session, name: str, category: str | None = None, aliases: list[str] | None = None) -> bool:

@@ -10,7 +10,7 @@ from nameko.timer import timer
 from nameko_sqlalchemy import Database
 from sqlalchemy import func, select
 
-from jobsight import health, ingest, runs, search
+from jobsight import health, ingest, runs, search, taxonomy
 from jobsight.db.jobs import JobSource, JobsBase, SourceRun
 from jobsight.errors import Conflict, JobsightError, NotFound, ValidationError
 from jobsight.logs import RequestContext
@@ -90,6 +90,14 @@ class ScraperService:
         rows = self.db.session.scalars(select(SourceRun).where(SourceRun.source_name == name)
                                        .order_by(SourceRun.id.desc()).limit(limit))
         return [_run_dict(run) for run in rows]
+
+    @rpc(expected_exceptions=JobsightError)
+    def add_skill(self, name, category=None, aliases=None):
+        """Track a new skill while running; postings fetched from now on are tagged with it."""
+        name, aliases = taxonomy.validate_new_skill(name, category, aliases)
+        created = taxonomy.add_skill(self.db.session, name, category, aliases)
+        self.runtime.forget_taxonomy()
+        return {"skill": name, "created": created}
 
     # -- jobs -----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ import requests
 from sqlalchemy import text
 
 from jobsight.demo import DemoWorld
-from jobsight.errors import NotFound
+from jobsight.errors import NotFound, ValidationError
 from jobsight.sources.settings import configured_sources, demo_settings
 
 pytestmark = pytest.mark.integration
@@ -114,3 +114,12 @@ def test_unknown_sources_are_a_typed_error(rpc):
 def test_find_jobs_answers_from_ingested_postings(ingested, http, gateway):
     response = http.get(f"{gateway}/find-jobs", params={"title": "engineer"})
     assert response.status_code == 200 and len(response.json()) > 5
+
+
+def test_a_skill_added_while_running_is_extracted_from_then_on(rpc, engines):
+    assert rpc.scraper.add_skill("Zig", "language", ["ziglang"]) == {"skill": "Zig", "created": True}
+    assert rpc.scraper.add_skill("Zig")["created"] is False
+    with engines["jobs"].connect() as conn:
+        assert conn.execute(text("SELECT aliases FROM skills WHERE name = 'Zig'")).scalar() == ["ziglang"]
+    with pytest.raises(ValidationError):
+        rpc.scraper.add_skill("", None, None)
