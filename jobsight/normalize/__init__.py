@@ -6,6 +6,7 @@ location, and can be used on their own.
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 
 from jobsight.normalize.experience import min_years
@@ -33,7 +34,7 @@ def normalize(raw: RawPosting, taxonomy: Taxonomy | None = None) -> Posting:
 
     city, region, country = _location(raw)
     place = _workplace(raw, title, description)
-    posted_on = raw.date_posted.date() if raw.date_posted else None
+    posted_on = raw.date_posted.date() if isinstance(raw.date_posted, datetime) else None
 
     return Posting(
         source=raw.source,
@@ -61,9 +62,11 @@ def normalize(raw: RawPosting, taxonomy: Taxonomy | None = None) -> Posting:
 
 
 def _location(raw: RawPosting) -> tuple[str | None, str | None, str | None]:
-    city, region, country = parse_location(raw.location, raw.country)
-    country = (raw.country or "").strip().upper() or country
-    return raw.city or city, raw.region or region, country or None
+    stated = (raw.country or "").strip()
+    if stated and len(stated) != 2:
+        stated = parse_location(stated)[2] or ""  # a country name where a code was expected
+    city, region, country = parse_location(raw.location, stated or None)
+    return raw.city or city, raw.region or region, stated.upper() or country
 
 
 def _workplace(raw: RawPosting, title: str, description: str) -> str | None:
@@ -77,7 +80,7 @@ def _workplace(raw: RawPosting, title: str, description: str) -> str | None:
     return found
 
 
-def _salary(raw: RawPosting, description: str, country: str | None, on) -> Salary | None:
+def _salary(raw: RawPosting, description: str, country: str | None, on: date | None) -> Salary | None:
     found = from_structured(raw.salary, country=country, on=on) if raw.salary else None
     if found is None and raw.salary_text:
         found = parse_salary(raw.salary_text, country=country, on=on)
@@ -87,8 +90,9 @@ def _salary(raw: RawPosting, description: str, country: str | None, on) -> Salar
 
 
 def _experience(raw: RawPosting, description: str) -> float | None:
-    if raw.experience_months is not None and raw.experience_months >= 0:
-        return round(raw.experience_months / 12, 2)
+    months = raw.experience_months
+    if isinstance(months, (int, float)) and not isinstance(months, bool) and 0 <= months < 600:
+        return round(months / 12, 2)
     if raw.experience_text:
         found = min_years(raw.experience_text)
         if found is not None:

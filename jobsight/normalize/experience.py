@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from jobsight.normalize.patterns import lower_same_length
+from jobsight.normalize.patterns import GuardedPattern, lower_same_length
 
 _NUMBER_WORDS = {
     # English
@@ -56,7 +56,7 @@ _NOT_EXPERIENCE = re.compile(
     r"warranty|contract\s+(?:term|length|duration)|fixed[- ]term|probation|vesting|"
     r"vor\b|gegr[üu]ndet|seit\b|[îi]n\s+urm[ăa]|[îi]nfiin[țţt]at|fondat|age|aged|alter|v[âa]rst[ăa])",
 )
-_ZERO = re.compile(
+_ZERO = GuardedPattern(
     r"no\s+(?:prior\s+|previous\s+|professional\s+|work\s+)?experience\s+(?:is\s+)?"
     r"(?:required|necessary|needed|neccessary)"
     r"|no\s+(?:prior\s+|previous\s+)?experience\s*(?:[,.;:)!?]|$)"
@@ -65,6 +65,7 @@ _ZERO = re.compile(
     r"|nu\s+(?:este\s+)?necesar[ăa]\s+experien[țţt][ăa]|experien[țţt][ăa]\s+nu\s+este\s+necesar[ăa]"
     r"|keine\s+(?:berufs)?erfahrung\s+(?:erforderlich|n[öo]tig|notwendig)|ohne\s+(?:berufs)?erfahrung"
     r"|berufseinsteiger|quereinsteiger",
+    hints=("experien", "entry", "graduate", "erfahrung", "einsteiger"),
 )
 _MAX_YEARS = 40
 _ARTICLE_CUES = re.compile(
@@ -76,7 +77,6 @@ _ARTICLE_CUES = re.compile(
 # reading the few characters before each is much faster than matching _MENTION everywhere.
 _UNIT = re.compile(r"(?:years?|yrs?|jahre?n?|ani|an|months?|mos?|monate?n?|monat|luni|lun[ăa])(?!\w)")
 _MENTION_AT_END = re.compile(_MENTION.pattern + r"\s*$", re.VERBOSE)
-_ZERO_HINTS = ("experien", "entry", "graduate", "erfahrung", "einsteiger")
 _SENTENCE_STOP = re.compile(r"[.!?;]\s|\n|\s[•·]\s")
 
 
@@ -88,10 +88,9 @@ def min_years(text: str | None) -> float | None:
     # scans several times faster than with IGNORECASE.
     text = lower_same_length(text)
     candidates: list[tuple[int, float]] = []
-    if any(hint in text for hint in _ZERO_HINTS):
-        zero = _ZERO.search(text)
-        if zero is not None:
-            candidates.append((zero.start(), 0.0))
+    zero = _ZERO.search(text, text)
+    if zero is not None:
+        candidates.append((zero.start(), 0.0))
     for unit in _UNIT.finditer(text):
         if candidates and unit.start() > candidates[0][0] + 200:
             break  # a requirement was already found well before this point

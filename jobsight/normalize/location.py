@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # city | aliases (comma-separated) | region | country
 _CITIES = """
@@ -274,7 +275,9 @@ _NOISE_WORDS = re.compile(
     r"home\s*office|la\s+distan[țţt][ăa])\b|\b100\s*%",
     re.IGNORECASE,
 )
-_SPLIT_LOCATIONS = re.compile(r"\s*(?:;|\||\n|\s+or\s+|\s+/\s+|\s+&\s+|\s+and\s+|\s+sau\s+|\s+oder\s+)\s*", re.IGNORECASE)
+_SPLIT_LOCATIONS = re.compile(
+    r"\s*(?:;|\||\n|\s+or\s+|\s+/\s+|\s+&\s+|\s+and\s+|\s+sau\s+|\s+oder\s+)\s*", re.IGNORECASE
+)
 _SPLIT_PARTS = re.compile(r"\s*(?:,|\(|\)|\[|\]|·|•|\s[-–—]\s|^[-–—]\s|\s[-–—]$|:)\s*")
 _CITYISH = re.compile(r"^[^\W\d_][^\d@/\\<>{}=_#*]{0,48}$")
 
@@ -322,6 +325,7 @@ _CITY_INDEX = _build_city_index()
 _COUNTRY_INDEX = _build_country_index()
 _REGION_INDEX = _build_region_index()
 _COUNTRY_CODES = frozenset(_COUNTRIES)
+_AU_STATES = frozenset({"NSW", "VIC", "QLD", "WA", "SA", "TAS", "NT", "ACT"})
 
 
 def parse_location(text: str | None, country_hint: str | None = None) -> tuple[str | None, str | None, str | None]:
@@ -330,8 +334,17 @@ def parse_location(text: str | None, country_hint: str | None = None) -> tuple[s
     Multi-location texts ("Berlin; Munich") are read by their first location. A country given
     by the source (``country_hint``) is used when the text names none.
     """
-    hint = country_hint.strip().upper() if isinstance(country_hint, str) and len(country_hint.strip()) == 2 else None
-    if not text or not isinstance(text, str) or not text.strip():
+    return _parse_location(
+        text if isinstance(text, str) else None,
+        country_hint if isinstance(country_hint, str) else None,
+    )
+
+
+# Feeds repeat the same few hundred location strings thousands of times.
+@lru_cache(maxsize=8192)
+def _parse_location(text: str | None, country_hint: str | None) -> tuple[str | None, str | None, str | None]:
+    hint = country_hint.strip().upper() if country_hint and len(country_hint.strip()) == 2 else None
+    if not text or not text.strip():
         return None, None, hint
     first = next((p for p in _SPLIT_LOCATIONS.split(text.strip()) if p and p.strip(" -–—,")), "")
     whole = _fold(first)
@@ -353,11 +366,13 @@ def parse_location(text: str | None, country_hint: str | None = None) -> tuple[s
         if key in _MACRO_REGIONS:
             macro = macro or _MACRO_REGIONS[key]
             continue
-        code = _code_of(part, key, index, parts, city_country=country, hint=hint)
+        code = _code_of(part, key, index, city_country=country, hint=hint)
         if code is not None:
             kind, value, owner = code
             if kind == "country":
                 country = value if country is None or country == value or city is None else country
+            elif kind == "moved":
+                region, country = value, owner
             else:
                 region, country = value, country or owner
             continue
@@ -373,8 +388,9 @@ def parse_location(text: str | None, country_hint: str | None = None) -> tuple[s
     return city, region, country
 
 
-def _code_of(part: str, key: str, index: int, parts: list[str], city_country: str | None, hint: str | None):
-    """Classify a part as ("country", ISO2, None) or ("region", code, ISO2), or None."""
+def _code_of(part: str, key: str, index: int, city_country: str | None, hint: str | None):
+    """Classify a part as ("country", ISO2, None), ("region", code, ISO2) or ("moved", code, ISO2)
+    (a state or province that overrides the country of a gazetteer city), or None."""
     if key in _COUNTRY_INDEX and not (len(part) == 2 and part.isupper()):
         return "country", _COUNTRY_INDEX[key], None
     if key in _REGION_INDEX:
@@ -390,10 +406,15 @@ def _code_of(part: str, key: str, index: int, parts: list[str], city_country: st
         # for an unknown city, the US "City, ST" convention does, unless the hint says otherwise.
         if is_country and city_country == (token if token != "UK" else "GB"):
             return "country", city_country, None
+        if token in _AU_STATES and city_country == "AU":
+            return "region", token, "AU"  # "Perth, WA" is Western Australia
         if is_state and (city_country == "US" or (after_place and city_country is None and hint in (None, "US"))):
             return "region", token, "US"
         if is_province and (city_country == "CA" or (after_place and city_country is None and hint == "CA")):
             return "region", token, "CA"
+        if after_place and city_country is not None and (is_state or is_province):
+            # A namesake abroad: "Cambridge, MA", "Paris, TX", "London, ON".
+            return "moved", token, "US" if is_state else "CA"
         if is_country:
             return "country", "GB" if token == "UK" else token, None
         if is_state:

@@ -85,7 +85,6 @@ _NON_SALARY = re.compile(
 )
 
 
-
 def _per(units: str) -> str:
     """"per hour", "an hour", "/hr", "pe lună", "pro Monat": a unit after a per-word or a slash."""
     return rf"(?:\b(?:per|an|a|each|pro|pe|la|in|im)\s+|/\s*)(?:{units})\b"
@@ -150,6 +149,14 @@ _FROM_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _PLUS_AFTER = re.compile(r"^\s?(?:[A-Za-z]{3}\s?)?\+")
+_THOUSANDS_K = re.compile(r"\d\s?[kK]\b")
+_A_RANGE = re.compile(r"\d\s*(?:-|–|—|to)\s*\D{0,4}\d")
+_NOT_PAY_AFTER = re.compile(
+    r"\s?(?:%|\(k\)|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|h/w|ani|jahre)\b)", re.IGNORECASE
+)
+_CURRENCY_NEARBY = re.compile(r"[$€£¥₹]|\b[A-Z]{3}\b")
+_INDIAN_GROUPING = re.compile(r"\d{1,3}(?:,\d{2})+,\d{3}")
+_UPPER_CODE = re.compile(r"\b[A-Z]{3}\b")
 
 
 def parse_salary(
@@ -175,7 +182,7 @@ def parse_salary(
     if found is None:
         return None
     low, high, span_end = found
-    if _NON_SALARY.search(raw) and not (_CURRENCY_TOKEN.search(raw) or re.search(r"\d\s?k\b", raw, re.I)):
+    if _NON_SALARY.search(raw) and not (_CURRENCY_TOKEN.search(raw) or _THOUSANDS_K.search(raw)):
         return None  # "Negotiable, 2 positions": the number is not pay
     if low is not None and high is not None and low > high:
         low, high = high, low
@@ -195,15 +202,19 @@ def from_structured(s: StructuredSalary | None, country: str | None = None, on: 
         return None
     low = _positive(s.min)
     high = _positive(s.max)
+    if isinstance(s.period, str) and s.period.strip().lower() in _NOT_PAY_PERIODS:
+        return None  # Lever's "one-time": a bonus, not a salary
     if low is None and high is None:
-        return parse_salary(s.raw, country=country, default_currency=s.currency, default_period=s.period, on=on) if s.raw else None
-    if s.period and s.period.strip().lower() in _NOT_PAY_PERIODS:
-        return None
+        if not s.raw:
+            return None
+        return parse_salary(s.raw, country=country, default_currency=s.currency, default_period=s.period, on=on)
     if low is not None and high is not None and low > high:
         low, high = high, low
-    currency = _resolve_currency(s.currency, country) if s.currency else _CURRENCY_BY_COUNTRY.get(
-        (country or "").upper()
-    )
+    currency = None
+    if isinstance(s.currency, str) and s.currency.strip():
+        # Usually an ISO code; sometimes a symbol or words ("US Dollars").
+        currency = _resolve_currency(s.currency, country) or _currency_in(s.currency, country)
+    currency = currency or _CURRENCY_BY_COUNTRY.get((country or "").upper())
     period = _normal_period(s.period)
     if period is None:
         period = _guess_period(high if high is not None else low, currency, on)
@@ -254,18 +265,40 @@ _SALARY_CONTEXT = re.compile(
 )
 
 
+# Every phrase _SALARY_IN_TEXT can match holds one of these; they are cheap to look for.
+# Written as plain alternatives (no character class) so the regex engine can skip ahead.
+_CURRENCY_MARK = re.compile(r"(?:\$|€|£|₹|EUR|USD|GBP|CHF|CAD|AUD|PLN|MDL|RON|SEK|NOK|DKK|INR)(?![A-Za-z])")
+_CURRENCY_WORDS = ("lei", "euro", "zł")
+
+
 def salary_in_text(text: str | None) -> str | None:
     """The first salary-looking phrase of a description ("$120k–150k per year"), if any."""
     if not text:
         return None
-    for line in text.split("\n"):
+    for line in _lines_with_currency(text):
         if "%" in line and not _SALARY_CONTEXT.search(line):
             continue
         for match in _SALARY_IN_TEXT.finditer(line):
             phrase = match.group(0)
-            if _SALARY_CONTEXT.search(line) or re.search(r"\d\s?[kK]\b|\d\s*(?:-|–|—|to)\s*\D{0,4}\d", phrase):
+            if _SALARY_CONTEXT.search(line) or _THOUSANDS_K.search(phrase) or _A_RANGE.search(phrase):
                 return phrase.strip()
     return None
+
+
+def _lines_with_currency(text: str) -> list[str]:
+    """The lines that mention a currency, in order: the only ones worth the full pattern."""
+    positions = [match.start() for match in _CURRENCY_MARK.finditer(text)]
+    for word in _CURRENCY_WORDS:
+        found = text.find(word)
+        while found != -1:
+            positions.append(found)
+            found = text.find(word, found + 1)
+    starts = sorted({text.rfind("\n", 0, position) + 1 for position in positions})
+    lines = []
+    for start in starts:
+        end = text.find("\n", start)
+        lines.append(text[start:] if end == -1 else text[start:end])
+    return lines
 
 
 def _build(low, high, currency, period, raw, on) -> Salary:
@@ -302,7 +335,7 @@ def _positive(value) -> float | None:
 
 
 def _find_amounts(raw: str) -> tuple[float | None, float | None, int] | None:
-    if _NON_SALARY.search(raw) and not re.search(r"\d", raw):
+    if not any(c.isdigit() for c in raw):
         return None
     for match in _RANGE.finditer(raw):
         low = _to_number(match.group("a"), match.group("ka"))
@@ -332,12 +365,12 @@ def _looks_like_noise(raw: str, match: re.Match) -> bool:
     after = raw[match.end() : match.end() + 8]
     before = raw[max(0, match.start() - 2) : match.start()]
     number = match.group("a")
-    if re.match(r"^\s?(?:%|\(k\)|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|h/w|ani|Jahre)\b)", after, re.IGNORECASE):
+    if _NOT_PAY_AFTER.match(after):
         return True
     if number == "401" and after.startswith(("(k)", "k")):
         return True
-    if re.fullmatch(r"(?:19|20)\d\d", number) and not match.group("b") and not match.group("ka"):
-        return not re.search(r"[$€£¥₹]|\b[A-Z]{3}\b", raw[max(0, match.start() - 6) : match.end() + 6])
+    if len(number) == 4 and number[:2] in ("19", "20") and not match.group("b") and not match.group("ka"):
+        return not _CURRENCY_NEARBY.search(raw[max(0, match.start() - 6) : match.end() + 6])  # a year
     return before.endswith(("#", "Q"))
 
 
@@ -353,8 +386,8 @@ def _multiplier(suffix: str | None) -> float:
 def _to_number(text: str | None, suffix: str | None) -> float | None:
     if not text:
         return None
-    digits = re.sub(r"[\u00a0\u202f ']", "", text)
-    if re.fullmatch(r"\d{1,3}(?:,\d{2})+,\d{3}", digits):
+    digits = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("'", "")
+    if _INDIAN_GROUPING.fullmatch(digits):
         digits = digits.replace(",", "")
     elif "," in digits and "." in digits:
         # The separator that comes last is the decimal one: 60.000,00 vs 60,000.00.
@@ -383,7 +416,7 @@ def _currency_in(raw: str, country: str | None) -> str | None:
         code = _resolve_currency(match.group("cur"), country)
         if code:
             return code
-    for token in re.findall(r"\b[A-Z]{3}\b", raw):
+    for token in _UPPER_CODE.findall(raw):
         if token in ISO_CODES:
             return token
     return None

@@ -15,14 +15,18 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from jobsight.normalize.patterns import lower_same_length
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "skills.yml"
 
 # Characters that glue onto a skill token: a match must not sit inside a longer token
 # ("Javanese", "mysqlx", "file.go"), but "C/C++", "React-based" and "(Python)" still match.
-_BEFORE_FIRST = r"(?<![\w.@].)"
+_BEFORE = r"(?<![\w.@])"
 _AFTER = r"(?![\w+#@]|\.[A-Za-z0-9])"
 
-_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+# URLs and e-mail domains name no skills ("github.com/acme/react", "jobs@rust.dev"); the
+# e-mail pattern starts at "@" so the regex engine can skip ahead to it.
+_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.|@[\w-]+\.)\S*", re.IGNORECASE)
 
 # How far (in characters) around an ambiguous mention we look for technical context.
 _WINDOW = 90
@@ -32,25 +36,25 @@ _TECH_WORDS = re.compile(
     r"languages|code|coding|backend|back-end|frontend|front-end|full[- ]?stack|stack|framework|"
     r"library|libraries|api|apis|sdk|devops|deploy\w*|infrastructure|database|scripting|"
     r"tech|technologies|technical|experience\s+(?:with|in)|proficien\w*|knowledge\s+of|"
-    r"dezvoltator|programator|limbaj|Entwickler|Programmier\w*|Kenntnisse)\b",
-    re.IGNORECASE,
+    r"dezvoltator|programator|limbaj|entwickler|programmier\w*|kenntnisse)\b",
 )
 
+# Negations are matched against lower-cased text.
 _NEGATION_BEFORE = re.compile(
     r"(?:\bno|\bnot(?!\s+only)(?:\s+an?)?|\bwithout|\bohne|\bkeine?n?|\bf[ăa]r[ăa]|\bnu)"
-    r"\s+(?:[\w-]+\s+){0,2}$",
-    re.IGNORECASE,
+    r"\s+(?:[\w-]+\s+){0,2}$"
 )
 _NEGATION_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,2}?(?:(?:is|are|ist|sind)\s+not|(?:is|are)n't|not|(?:ist\s+|sind\s+)?nicht)\s+"
     r"(?:required|needed|necessary|a\s+must|mandatory|erforderlich|notwendig|n[öo]tig)\b"
-    r"|^\s*(?:\w+\s+)?(?:nu\s+este|nu\s+e)\s+(?:necesar|obligatoriu)",
-    re.IGNORECASE,
+    r"|^\s*(?:\w+\s+)?(?:nu\s+este|nu\s+e)\s+(?:necesar|obligatoriu)"
 )
 
 
 @dataclass(frozen=True)
 class Skill:
+    """One taxonomy entry; ``exact_case`` lists spellings that only count with that capitalisation."""
+
     name: str
     category: str
     aliases: tuple[str, ...]
@@ -68,9 +72,12 @@ class _Hit(NamedTuple):
 class Taxonomy:
     """A versioned skill list with its compiled matcher; build once and share."""
 
-    def __init__(self, skills: Iterable[Skill], version: int):
+    def __init__(self, skills: Iterable[Skill | Mapping[str, Any]], version: int):
+        """``skills`` are ``Skill``s or mappings ``{name, category, aliases, ambiguous}``."""
         self.version = int(version)
-        self.skills: tuple[Skill, ...] = tuple(skills)
+        self.skills: tuple[Skill, ...] = tuple(
+            skill if isinstance(skill, Skill) else _skill_from_row(skill) for skill in skills
+        )
         self._by_spelling: dict[str, Skill] = {}
         exact: dict[str, set[str]] = {}
         for skill in self.skills:
@@ -82,26 +89,17 @@ class Taxonomy:
                 exact.setdefault(_fold(spelling), set()).add(spelling)
         self._exact = {key: frozenset(spellings) for key, spellings in exact.items()}
         self._by_name = {skill.name: skill for skill in self.skills}
-        # Matching runs on lower-cased text without IGNORECASE, which lets the regex engine
-        # skip ahead several times faster; the leading boundary is checked in _scan.
-        self._pattern = re.compile("(" + _trie_regex(self._by_spelling) + ")" + _AFTER)
-        self._fallback = re.compile("(" + _trie_regex(self._by_spelling) + ")" + _AFTER, re.IGNORECASE)
+        # Matching runs on lower-cased text without IGNORECASE, which the regex engine scans
+        # several times faster; exact-case spellings are checked against the original text.
+        self._pattern = (
+            re.compile(_BEFORE + "(" + _trie_regex(self._by_spelling) + ")" + _AFTER) if self._by_spelling else None
+        )
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]], version: int) -> "Taxonomy":
-        """Build from mappings with ``name, category, aliases, ambiguous`` (``exact_case`` optional)."""
-        skills = []
-        for row in rows:
-            skills.append(
-                Skill(
-                    name=str(row["name"]),
-                    category=str(row.get("category") or "other"),
-                    aliases=tuple(str(a) for a in (row.get("aliases") or ())),
-                    ambiguous=bool(row.get("ambiguous", False)),
-                    exact_case=tuple(str(a) for a in (row.get("exact_case") or ())),
-                )
-            )
-        return cls(skills, version)
+        """Build from mappings with ``name, category, aliases, ambiguous`` (``exact_case`` optional),
+        e.g. the rows of a database table; other keys are ignored."""
+        return cls([_skill_from_row(row) for row in rows], version)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Taxonomy":
@@ -142,12 +140,11 @@ class Taxonomy:
         return list(found)
 
     def _scan(self, text: str) -> list[str]:
+        if self._pattern is None:
+            return []
         text = _URL_OR_EMAIL.sub(_blank, text) if ("://" in text or "www." in text or "@" in text) else text
-        lowered = text.lower()
-        if len(lowered) == len(text):
-            matches = self._pattern.finditer(lowered)
-        else:  # rare characters whose lower case is longer ("İ") would shift every offset
-            lowered, matches = text, self._fallback.finditer(text)
+        lowered = lower_same_length(text)
+        matches = self._pattern.finditer(lowered)
         hits: list[_Hit] = []
         by_spelling = self._by_spelling
         for match in matches:
@@ -175,6 +172,16 @@ class Taxonomy:
         return list(accepted)
 
 
+def _skill_from_row(row: Mapping[str, Any]) -> Skill:
+    return Skill(
+        name=str(row["name"]),
+        category=str(row.get("category") or "other"),
+        aliases=tuple(str(alias) for alias in (row.get("aliases") or ())),
+        ambiguous=bool(row.get("ambiguous", False)),
+        exact_case=tuple(str(spelling) for spelling in (row.get("exact_case") or ())),
+    )
+
+
 def _blank(match: re.Match) -> str:
     return " " * len(match.group(0))
 
@@ -192,28 +199,25 @@ def _trie_regex(spellings: Iterable[str]) -> str:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def emit(node: dict, root: bool = False) -> str:
+    def emit(node: dict) -> str:
         # Longer continuations first: the regex engine takes the first branch that fits, and
         # the trailing boundary check backtracks to shorter ones ("java" before "javascript").
         ends = "" in node
         branches = []
         for char in sorted((c for c in node if c), reverse=True):
             piece = r"\s+" if char == " " else re.escape(char)
-            if root:
-                # The leading boundary, checked after the first character: a pattern that
-                # starts with a plain character lets the engine skip ahead cheaply.
-                piece += _BEFORE_FIRST
             branches.append(piece + emit(node[char]))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return "(?:" + body + ")?" if ends else body
 
-    return emit(trie, root=True)
+    return emit(trie)
 
 
 # Substrings every negation contains; mentions near none of them skip the regex check.
-_NEGATION_HINTS_BEFORE = ("no", "without", "ohne", "kein", "fără", "fara", "nu")
+_CLAUSE_BREAK = re.compile(r"[,;:.()\n]")
+_NEGATION_HINTS_BEFORE = ("no", "without", "ohne", "kein", "fără", "fara", "nu ")
 _NEGATION_HINTS_AFTER = ("not", "n't", "nicht", "nu ")
 
 
@@ -235,9 +239,6 @@ def _negated_after(lowered: str, end: int) -> bool:
     return False
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:.()\n]")
-
-
 def _neighbour_skill(hit: _Hit, hits: list[_Hit]) -> bool:
     """Another, unambiguous skill is named close by (lists like "Python, Go, Rust")."""
     for other in hits:
@@ -249,8 +250,7 @@ def _neighbour_skill(hit: _Hit, hits: list[_Hit]) -> bool:
 
 
 def _tech_context(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
-    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
-    return bool(_TECH_WORDS.search(window)) or _neighbour_skill(hit, hits)
+    return _neighbour_skill(hit, hits) or bool(_TECH_WORDS.search(_window(text, hit)))
 
 
 _LIST_BEFORE = re.compile(r"(?:[,/(&+|]|\band|\bor|\bsi|\bși|\bund|\boder)\s*$", re.IGNORECASE)
@@ -268,22 +268,33 @@ def _in_list(hit: _Hit, text: str) -> bool:
     return bool(_LIST_BEFORE.search(before) or _LIST_AFTER.match(after))
 
 
+_GO_NOT_LANGUAGE_AFTER = re.compile(
+    r"(?:-|\s*!|\s+(?:live|to\b|ahead|beyond|above|further|through|get|for\s+it|"
+    r"back|out|on\b|into|from|and\s+(?:get|see|find|grab)|with\s+the\s+flow))",
+    re.IGNORECASE,
+)
+_GO_NOT_LANGUAGE_BEFORE = re.compile(
+    r"(?:let'?s|let\s+us|ready\s+to|on\s+the|good\s+to|way\s+to|to)\s+$", re.IGNORECASE
+)
+_GO_LANGUAGE_AFTER = re.compile(
+    r"\s*(?:\(golang\)|developer|engineer|programming|language|code|coding|services?|"
+    r"microservices|backend|back-end|modules?|routines|experience|dezvoltator|entwickler)\b",
+    re.IGNORECASE,
+)
+
+
 def _go_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
     if hit.surface.lower() != "go":
         return True  # golang, go lang
     if hit.surface != "Go":
         return False  # "go", "GO": the verb, or shouting
     after = text[hit.end : hit.end + 25]
-    if re.match(r"^(?:-|\s*!|\s+(?:live|to\b|ahead|beyond|above|further|through|get|for\s+it|"
-                r"back|out|on\b|into|from|and\s+(?:get|see|find|grab)|with\s+the\s+flow))",
-                after, re.IGNORECASE):
+    if _GO_NOT_LANGUAGE_AFTER.match(after):
         return False
     before = text[max(0, hit.start - 30) : hit.start]
-    if re.search(r"(?:let'?s|let\s+us|ready\s+to|on\s+the|good\s+to|way\s+to|to)\s+$", before, re.IGNORECASE):
+    if _GO_NOT_LANGUAGE_BEFORE.search(before):
         return False
-    if re.match(r"^\s*(?:\(golang\)|developer|engineer|programming|language|code|coding|"
-                r"services?|microservices|backend|back-end|modules?|routines|experience|"
-                r"dezvoltator|Entwickler)\b", after, re.IGNORECASE):
+    if _GO_LANGUAGE_AFTER.match(after):
         return True
     if _PREPOSITION_BEFORE.search(before) and (_ends_phrase(text, hit) or _tech_context(hit, text, hits)):
         return True
@@ -300,9 +311,8 @@ def _ends_phrase(text: str, hit: _Hit) -> bool:
 
 _STATS_WORDS = re.compile(
     r"\b(?:statistic\w*|data|analytics|analysis|analyst|econometric\w*|bioinformatic\w*|"
-    r"biostatistic\w*|machine\s+learning|modell?ing|regression|SAS|SPSS|Stata|MATLAB|Python|"
-    r"Julia|tidyverse|ggplot2?|shiny|dplyr|CRAN|quantitative|research|scientist|date|statistic[ăa])\b",
-    re.IGNORECASE,
+    r"biostatistic\w*|machine\s+learning|modell?ing|regression|sas|spss|stata|matlab|python|"
+    r"julia|tidyverse|ggplot2?|shiny|dplyr|cran|quantitative|research|scientist|date|statistic[ăa])\b",
 )
 
 
@@ -323,8 +333,7 @@ def _r_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
     before = text[max(0, hit.start - 30) : hit.start]
     if re.search(r"\b(?:in|using|with)\s+$", before, re.IGNORECASE) and _ends_phrase(text, hit):
         return True
-    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
-    if not _STATS_WORDS.search(window):
+    if not _STATS_WORDS.search(_window(text, hit)):
         return False
     return bool(_PREPOSITION_BEFORE.search(before)) or _in_list(hit, text)
 
@@ -362,26 +371,33 @@ def _c_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
 _LANGUAGE_CATEGORIES = frozenset({"language", "embedded"})
 
 
+_PROGRAMMING_WORDS = re.compile(
+    r"\b(?:programming|programmer|developer|software|firmware|embedded|compiler|"
+    r"languages?|code|coding|kernel|microcontroller|mcu|linux|systems?)\b"
+)
+
+
 def _programming_context(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
-    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
-    if re.search(r"\b(?:programming|programmer|developer|software|firmware|embedded|compiler|"
-                 r"language|languages|code|coding|kernel|microcontroller|mcu|linux|systems?)\b",
-                 window, re.IGNORECASE):
-        return True
-    return any(
-        other is not hit
-        and not other.skill.ambiguous
-        and other.skill.category in _LANGUAGE_CATEGORIES
-        and abs(other.start - hit.start) <= _WINDOW
-        for other in hits
-    )
+    for other in hits:
+        if (
+            other is not hit
+            and not other.skill.ambiguous
+            and other.skill.category in _LANGUAGE_CATEGORIES
+            and abs(other.start - hit.start) <= _WINDOW
+        ):
+            return True
+    return bool(_PROGRAMMING_WORDS.search(_window(text, hit)))
+
+
+def _window(text: str, hit: _Hit) -> str:
+    """The lower-cased text around a mention; context-word patterns are lower case."""
+    return text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW].lower()
 
 
 _DATA_WORDS = re.compile(
     r"\b(?:data|big\s+data|hadoop|hive|kafka|etl|elt|pipelines?|databricks|scala|batch|"
     r"streaming|sql|python|pyspark|emr|airflow|lakehouse|warehouse|analytics|distributed|"
     r"cluster|parquet|delta\s+lake|flink|date)\b",
-    re.IGNORECASE,
 )
 
 
@@ -391,15 +407,13 @@ def _spark_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
     before = text[max(0, hit.start - 30) : hit.start]
     if re.search(r"\b(?:a|the|that|to|will|can|could)\s+$", before, re.IGNORECASE):
         return False  # "a spark", "to spark curiosity"
-    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
-    return bool(_DATA_WORDS.search(window))
+    return bool(_DATA_WORDS.search(_window(text, hit)))
 
 
 _IOS_WORDS = re.compile(
     r"\b(?:ios|ipados|macos|watchos|xcode|swiftui|uikit|objective-c|apple|iphone|ipad|mobile|"
     r"cocoa|combine|kotlin|app\s+store|testflight|programming|language|developer|engineer|"
     r"vapor|cocoapods|spm|swift\s+package\s+manager)\b",
-    re.IGNORECASE,
 )
 
 
@@ -411,8 +425,7 @@ def _swift_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
     after = text[hit.end : hit.end + 20]
     if re.match(r"^\s+(?:payments?|network|messages?|codes?|transfers?|gpi|mt\d+)\b", after, re.IGNORECASE):
         return False  # the SWIFT banking network
-    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
-    return bool(_IOS_WORDS.search(window))
+    return bool(_IOS_WORDS.search(_window(text, hit)))
 
 
 def _rust_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
@@ -430,8 +443,7 @@ def _rust_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
 _OFFICE_WORDS = re.compile(
     r"\b(?:spreadsheets?|microsoft|ms\s+office|office|word|powerpoint|outlook|vba|pivot|"
     r"vlookup|xlookup|formulas?|macros?|google\s+sheets|advanced|proficien\w*|skills?|"
-    r"knowledge|data|reporting|power\s+bi|tableau|sql|tools|software|cunoa[șşs]tere|Kenntnisse)\b",
-    re.IGNORECASE,
+    r"knowledge|data|reporting|power\s+bi|tableau|sql|tools|software|cunoa[șşs]tere|kenntnisse)\b",
 )
 
 
@@ -446,8 +458,7 @@ def _excel_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
     before = text[max(0, hit.start - 25) : hit.start]
     if re.search(r"\b(?:to|will|you|we|and\s+to|help\s+\w+)\s+$", before, re.IGNORECASE):
         return False
-    window = text[max(0, hit.start - _WINDOW) : hit.end + _WINDOW]
-    return bool(_OFFICE_WORDS.search(window)) or _in_list(hit, text)
+    return bool(_OFFICE_WORDS.search(_window(text, hit))) or _in_list(hit, text)
 
 
 _RULES = {

@@ -12,34 +12,33 @@ import re
 import lxml.etree
 import lxml.html
 
-_REAL_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*|/[a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
+from jobsight.normalize.patterns import lower_same_length
+
+_REAL_TAG = re.compile(r"<(?:!--|![a-zA-Z]|/?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>)")
 _ESCAPED_TAG = re.compile(r"&lt;/?[a-zA-Z][a-zA-Z0-9]*(?:\s|&gt;|/)")
-_ANY_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 _BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer pre blockquote "
     "dl dt dd hr nav aside main form figure figcaption address details summary".split()
 )
-_BLOCK_NAMES = "|".join(sorted(_BLOCK_TAGS | {"td", "th"}, key=len, reverse=True))
-_BLOCK_TAG = re.compile(rf"<(/?)({_BLOCK_NAMES})(?:\s[^<>]*)?/?>", re.IGNORECASE)
 
 
-def _mark_block(match: re.Match) -> str:
-    tag = match.group(0)
-    name = match.group(2).lower()
-    if name in ("td", "th"):
-        return " " + tag  # cells of a row must not run together into one word
-    if match.group(1):
-        return "\n" + tag
-    return tag + ("\n- " if name == "li" else "\n")
+def _tag_names(names) -> str:
+    # Both cases spelled out: a case-sensitive pattern scans several times faster than
+    # IGNORECASE, and HTML in the wild is written in lower or upper case, not mixed.
+    return "|".join(sorted({n for name in names for n in (name, name.upper())}, key=len, reverse=True))
 
 
+# Block tags are replaced by line breaks before parsing (list items by "- "), so libxml2
+# serializes the text in one call; walking the tree in Python costs several times more.
+_LIST_ITEM = re.compile(r"<(?:li|LI)(?:\s[^<>]*)?>")
+_BLOCK = re.compile(rf"</?(?:{_tag_names(_BLOCK_TAGS)})(?:\s[^<>]*)?/?>")
+_CELL = re.compile(rf"</?(?:{_tag_names(('td', 'th'))})(?:\s[^<>]*)?>")
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "head", "iframe", "button")
-_ODD_SPACE = r"\t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000"
-# Runs of spaces and any odd space; a single plain space (most of them) is left alone, which
-# is several times faster than rewriting every space.
-_SPACES = re.compile(rf" [ {_ODD_SPACE}]+|[{_ODD_SPACE}][ {_ODD_SPACE}]*")
-_BLANK_RUNS = re.compile(r"\n{2,}")
+# Odd spaces become plain ones and runs of spaces collapse (str.replace beats a regex here);
+# then spaces around line breaks and blank lines go.
+_ODD_SPACE = re.compile(r"[\t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+_LINE_BREAKS = re.compile(r"\n[\n ]*| \n[\n ]*")
 
 
 def html_to_text(html_text: str | None) -> str:
@@ -52,13 +51,15 @@ def html_to_text(html_text: str | None) -> str:
     if not html_text:
         return ""
     text = html_text
-    if not _REAL_TAG.search(text) and _ESCAPED_TAG.search(text):
-        text = html.unescape(text)
     if not _REAL_TAG.search(text):
-        return _tidy(html.unescape(text) if _ANY_ENTITY.search(text) else text)
-    # Block boundaries are marked in the markup before parsing, so libxml2 can serialize the
-    # text in one call; walking the tree in Python costs several times more.
-    text = _BLOCK_TAG.sub(_mark_block, text)
+        if not _ESCAPED_TAG.search(text):
+            return _tidy(html.unescape(text) if "&" in text else text)
+        text = html.unescape(text)
+    text = _BLOCK.sub("\n", _LIST_ITEM.sub("\n- ", text))
+    if "<t" in text or "<T" in text:
+        text = _CELL.sub(" ", text)  # cells of a row must not run together into one word
+    if not _REAL_TAG.search(text):
+        return _tidy(html.unescape(text))
     try:
         root = lxml.html.fragment_fromstring(text, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
@@ -68,9 +69,12 @@ def html_to_text(html_text: str | None) -> str:
 
 
 def _tidy(text: str) -> str:
-    text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [line.strip() for line in text.split("\n")]
-    return _BLANK_RUNS.sub("\n", "\n".join(lines)).strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ODD_SPACE.sub(" ", text)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return _LINE_BREAKS.sub("\n", text).strip()
 
 
 # A line is boilerplate when it matches one of these; each family is about the page or the
@@ -132,7 +136,7 @@ _BOILERPLATE_HINTS = (
     "verify", "transparency", "cookie", "privacy", "terms", "rights reserved", "©", "copyright",
     "share", "back to", "apply", "sign in", "log in", "login", "report this", "save",
     "datenschutz", "impressum", "chancengleich", "gleichbehandlung", "ansehen", "diskriminier",
-    "confiden", "caracter personal", "prelucrarea", "cookie",
+    "confiden", "caracter personal", "prelucrarea",
 )
 _TAIL_HINTS = (
     "similar", "related", "more jobs", "other jobs", "also like", "also viewed", "also applied",
@@ -144,23 +148,28 @@ def strip_boilerplate(text: str) -> str:
     """Drop navigation, cookie/legal/equal-opportunity lines and 'similar jobs' tails."""
     if not text:
         return ""
-    lowered = text.lower()
+    lowered = lower_same_length(text)
     boiler_hints = [hint for hint in _BOILERPLATE_HINTS if hint in lowered]
     tail_hints = [hint for hint in _TAIL_HINTS if hint in lowered]
     kept: list[str] = []
-    for line in text.split("\n"):
+    for line, low in zip(text.split("\n"), lowered.split("\n")):
         stripped = line.strip()
-        if not stripped:
+        size = len(stripped)
+        if not size:
             continue
-        if len(stripped) <= 60:
-            low = stripped.lower()
-            if tail_hints and any(h in low for h in tail_hints) and _TAIL_HEADING.match(stripped):
+        if size <= 60:
+            if tail_hints and _has_any(low, tail_hints) and _TAIL_HEADING.match(stripped):
                 break
-            if len(stripped) <= 40 and _NAV_LINE.match(stripped):
+            if size <= 40 and _NAV_LINE.match(stripped):
                 continue
-        if boiler_hints:
-            low = stripped.lower()
-            if any(h in low for h in boiler_hints) and _BOILERPLATE_LINE.search(stripped):
-                continue
+        if boiler_hints and _has_any(low, boiler_hints) and _BOILERPLATE_LINE.search(stripped):
+            continue
         kept.append(stripped)
-    return _BLANK_RUNS.sub("\n", "\n".join(kept)).strip()
+    return "\n".join(kept)
+
+
+def _has_any(text: str, hints: list[str]) -> bool:
+    for hint in hints:
+        if hint in text:
+            return True
+    return False

@@ -20,9 +20,10 @@ _STRUCTURED_WORKPLACE = {
 _NOT_REMOTE = GuardedPattern(
     r"\b(?:not|no|non|never)[\s-]+(?:a\s+|fully\s+|100%\s+)?remote\b|\bremote\s+(?:work\s+)?(?:is\s+)?not\s+"
     r"(?:possible|available|an\s+option|offered)|\bno\s+(?:wfh|work\s+from\s+home|home\s*office)\b"
-    r"|\bkein(?:e)?\s+(?:remote|home\s*office)\b|\bnu\s+(?:lucr[ăa]m|oferim|este)\s+(?:remote|de\s+la\s+distan[țţt][ăa])"
+    r"|\bkein(?:e)?\s+(?:remote|home\s*office)\b"
+    r"|\bnu\s+(?:lucr[ăa]m|oferim|este)\s+(?:remote|de\s+la\s+distan[țţt][ăa])"
     r"|\bremote\s+work\s+is\s+not\b|\bthis\s+is\s+not\s+a\s+remote\b",
-    hints=('remote', 'wfh', 'work from home', 'home', 'distan'),
+    hints=("remote", "wfh", "work from home", "home", "distan"),
 )
 _HYBRID = GuardedPattern(
     r"\bhybrid\b|\bhibrid\b|\bhybride[sn]?\b"
@@ -33,20 +34,21 @@ _HYBRID = GuardedPattern(
     r"|\b(?:\d)\s+tage?\s+(?:pro\s+woche\s+)?(?:im\s+b[üu]ro|homeoffice|home\s+office)\b"
     r"|\bteilweise\s+(?:remote|homeoffice|home\s+office)\b|\bmix\s+of\s+(?:remote|office)\b"
     r"|\b(?:\d)\s+zile\s+(?:pe\s+s[ăa]pt[ăa]m[âa]n[ăa]\s+)?(?:la\s+birou|de\s+acas[ăa]|remote)\b",
-    hints=('hybrid', 'hibrid', 'office', 'remote', 'home', 'wfh', 'büro', 'buro', 'mix of', 'zile'),
+    hints=("hybrid", "hibrid", "office", "remote", "home", "wfh", "büro", "buro", "mix of", "zile"),
 )
 _REMOTE = GuardedPattern(
     r"\bremote(?:ly)?\b|\bremote[- ](?:first|friendly|only|ok)\b|\bwork\s+from\s+(?:home|anywhere)\b|\bwfh\b"
     r"|\btelecommut\w*|\bhome\s*office\b|\b100\s*%\s*(?:remote|home\s*office)\b|\bfully\s+distributed\b"
     r"|\banywhere\b|\bworldwide\b|\bfernarbeit\b|\bmobiles\s+arbeiten\b"
     r"|\bde\s+la\s+distan[țţt][ăa]\b|\bla\s+distan[țţt][ăa]\b|\bde\s+acas[ăa]\b|\btelemunc[ăa]\b",
-    hints=('remote', 'work from', 'wfh', 'telecommut', 'home', 'distributed', 'anywhere', 'worldwide', 'fernarbeit', 'mobiles', 'distan', 'acas', 'telemunc'),
+    hints=("remote", "work from", "wfh", "telecommut", "home", "distributed", "anywhere", "worldwide",
+           "fernarbeit", "mobiles", "distan", "acas", "telemunc"),
 )
 _ONSITE = GuardedPattern(
     r"\bon[- ]?site\b|\bin[- ]office\b|\boffice[- ]based\b|\bin[- ]person\b|\bat\s+(?:our|the)\s+office\b"
     r"|\bfrom\s+(?:our|the)\s+office\b|\bvor\s+ort\b|\bpr[äa]senz\w*|\bim\s+b[üu]ro\b"
     r"|\bla\s+birou\b|\b[îi]n\s+oficiu\b|\bfizic\s+la\b",
-    hints=('site', 'office', 'person', 'vor ort', 'senz', 'büro', 'buro', 'birou', 'oficiu', 'fizic'),
+    hints=("site", "office", "person", "vor ort", "senz", "büro", "buro", "birou", "oficiu", "fizic"),
 )
 
 
@@ -74,28 +76,35 @@ def workplace(text: str | None, structured: str | None = None) -> str | None:
     return None
 
 
-# Order matters only for ties at the same position; otherwise the earliest mention wins,
-# so "Full-time (contract possible)" is full_time.
+# The earliest mention wins, so "Full-time (contract possible)" is full_time.
 _EMPLOYMENT = [
-    ("internship", r"\bintern(?:ship)?s?\b|\bpraktik(?:um|ant(?:in)?)\b|\bstagi(?:u|ar|ară|ara)\b|\bpractic[ăa]\b"
-                   r"|\btrainee(?:ship)?\b|\bwerkstudent(?:in)?\b|\bworking\s+student\b|\bapprentice(?:ship)?\b"),
+    ("internship", r"\bintern(?:ship)?s?\b|\bpraktik(?:um|ant(?:in)?)\b|\bstagiar[ăa]?\b|\bstagiu\s+de\s+practic[ăa]\b"
+                   r"|\btrainee(?:ship)?\b|\bwerkstudent(?:in)?\b|\bworking student\b|\bapprentice(?:ship)?\b"),
     ("contract", r"\bcontract(?:or|ors)?\b|\bfreelanc\w*|\bb2b\b|\bc2c\b|\bcorp[- ]to[- ]corp\b|\b1099\b"
-                 r"|\bconsultant\s+role\b|\bcontractor\b|\bself[- ]employed\b|\bfreiberuf\w*|\bpfa\b"),
-    ("temporary", r"\btemp(?:orary)?\b|\bseasonal\b|\bfixed[- ]term\b|\bbefristet\w*|\bsezonier\b|\bperioad[ăa]\s+determinat[ăa]\b"
+                 r"|\bconsultant role\b|\bself[- ]employed\b|\bfreiberuf\w*|\bpfa\b"),
+    ("temporary", r"\btemp(?:orary)?\b|\bseasonal\b|\bfixed[- ]term\b|\bbefristet\w*|\bsezonier\b"
+                  r"|\bperioad[ăa]\s+determinat[ăa]\b"
                   r"|\bîn\s+afara\s+sezonului\b|\baushilfe\b"),
-    ("part_time", r"\bpart[- _]?time\b|\bparttime\b|\bteilzeit\b|\bminijob\b|\bjum[ăa]tate\s+de\s+norm[ăa]\b"
-                  r"|\bnorm[ăa]\s+(?:par[țţt]ial[ăa]|redus[ăa])\b|\bpart\s+time\b"),
-    ("full_time", r"\bfull[- _]?time\b|\bfulltime\b|\bvollzeit\b|\bnorm[ăa]\s+(?:[îi]ntreag[ăa]|complet[ăa]|deplin[ăa])\b"
-                  r"|\bpermanent\b|\bfest(?:anstellung)?\b|\bunbefristet\b|\bfull\s+time\b|\bcdi\b"),
+    ("part_time", r"\bpart[- _]?time\b|\bteilzeit\b|\bminijob\b|\bjum[ăa]tate\s+de\s+norm[ăa]\b"
+                  r"|\bnorm[ăa]\s+(?:par[țţt]ial[ăa]|redus[ăa])\b"),
+    ("full_time", r"\bfull[- _]?time\b|\bvollzeit\b|\bnorm[ăa]\s+(?:[îi]ntreag[ăa]|complet[ăa]|deplin[ăa])\b"
+                  r"|\bpermanent\b|\bfestanstellung\b|\bunbefristet\b|\bcdi\b"),
 ]
+# Short hints that each cover several spellings ("time": part-time, full time, fulltime ...):
+# every hint costs one scan of the text, and a common one only costs a few small windows.
 _EMPLOYMENT_HINTS = {
-    "internship": ("intern", "praktik", "stagi", "practic", "trainee", "werkstudent", "working student", "apprentic"),
-    "contract": ("contract", "freelanc", "b2b", "c2c", "corp", "1099", "self", "freiberuf", "pfa", "consultant"),
+    "internship": ("intern", "praktik", "stagi", "trainee", "werkstudent", "working student", "apprentic"),
+    "contract": ("contract", "freelanc", "b2b", "c2c", "corp", "1099", "self", "freiberuf", "pfa", "consultant role"),
     "temporary": ("temp", "seasonal", "fixed", "befrist", "sezon", "determinat", "aushilfe"),
-    "part_time": ("part", "teilzeit", "minijob", "jum", "norm"),
-    "full_time": ("full", "vollzeit", "norm", "permanent", "fest", "unbefrist", "cdi"),
+    "part_time": ("time", "teilzeit", "minijob", "norm"),
+    "full_time": ("time", "vollzeit", "norm", "permanent", "festanstellung", "unbefrist", "cdi"),
 }
-_EMPLOYMENT_PATTERNS = [(kind, GuardedPattern(p, _EMPLOYMENT_HINTS[kind])) for kind, p in _EMPLOYMENT]
+# One alternation with a named group per type: the leftmost mention wins, and at the same
+# position the type listed first.
+_EMPLOYMENT_PATTERN = GuardedPattern(
+    "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _EMPLOYMENT),
+    tuple(hint for kind, _ in _EMPLOYMENT for hint in _EMPLOYMENT_HINTS[kind]),
+)
 # "Contract" that names the paperwork of any job, not a contract engagement.
 _CONTRACT_FALSE = re.compile(
     r"\b(employment|work|permanent|labou?r|full[- ]time|indefinite|unlimited|open-ended)\s+contract\b"
@@ -112,32 +121,31 @@ def employment_type(text: str | None) -> str | None:
     if "contract" in lowered:
         text = _CONTRACT_FALSE.sub(lambda m: m.group(1) or " ", text)
         lowered = lower_same_length(text)
-    best: tuple[int, int, str] | None = None
-    for rank, (kind, pattern) in enumerate(_EMPLOYMENT_PATTERNS):
-        match = pattern.search(text, lowered)
-        if match and (best is None or (match.start(), rank) < best[:2]):
-            best = (match.start(), rank, kind)
-    return best[2] if best else None
+    match = _EMPLOYMENT_PATTERN.search(text, lowered)
+    return match.lastgroup if match else None
 
 
 # Titles are checked from the most specific level down, so "Senior Team Lead" is lead
 # and "Senior Intern" would still be intern.
 _SENIORITY = [
-    ("intern", r"\bintern(?:ship)?\b|\bpraktikant(?:in)?\b|\bstagiar[ăa]?\b|\btrainee\b|\bwerkstudent(?:in)?\b|\bapprentice\b"),
+    ("intern", r"\bintern(?:ship)?\b|\bpraktikant(?:in)?\b|\bstagiar[ăa]?\b|\btrainee\b"
+               r"|\bwerkstudent(?:in)?\b|\bapprentice\b"),
     ("lead", r"\blead\b|\bleader\b|\bleiter(?:in)?\b|\bteamleiter\w*|\bhead\s+of\b|\bprincipal\b|\bstaff\b|\bchief\b"
              r"|\bdirector\b|\bvp\b|\bvice\s+president\b|\bcto\b|\bengineering\s+manager\b|\bteam\s+manager\b"
              r"|\barchitect\b|\bconduc[ăa]tor\b|\bșef\b|\bsef\b|\bcoordonator\b"),
     ("senior", r"\bsenior\b|\bsr\.?(?!\w)|\bexpert\b|\biii\b|\biv\b|\bsenior-level\b"),
-    ("mid", r"\bmid(?:dle)?(?:[- ]?(?:level|senior|weight))?\b|\bintermediate\b|\bii\b|\bregular\b|\bmedior\b|\bmiddle\b"),
+    ("mid", r"\bmid(?:dle)?(?:[- ]?(?:level|senior|weight))?\b|\bintermediate\b|\bii\b|\bregular\b"
+            r"|\bmedior\b|\bmiddle\b"),
     ("junior", r"\bjunior\b|\bjr\.?(?!\w)|\bentry[- ]level\b|\bgraduate\b|\bberufseinsteiger\w*|\bnew\s+grad\b"
                r"|\bbeginner\b|\bîncep[ăa]tor\b|\bincepator\b|\bassociate\b|\bi\b"),
 ]
 _SENIORITY_PATTERNS = [(level, re.compile(p, re.IGNORECASE)) for level, p in _SENIORITY]
+_LEAD_GENERATION = re.compile(r"\blead\s+gen(?:eration)?\b", re.IGNORECASE)  # a sales job, not a level
 _TEXT_SENIORITY = GuardedPattern(
     r"\b(?:seniority(?:\s+level)?|level|experience\s+level|nivel(?:ul)?|erfahrungslevel)\s*[:\-]\s*"
     r"(intern(?:ship)?|junior|entry[- ]level|mid(?:dle)?(?:[- ]level)?|intermediate|senior|lead|principal)\b"
     r"|\b(entry|junior|mid|senior)[- ]level\s+(?:position|role|candidates?)\b",
-    hints=('level', 'nivel', 'seniority'),
+    hints=("level", "nivel", "seniority"),
 )
 _TEXT_WORD = {"internship": "intern", "entry-level": "junior", "entry level": "junior", "entry": "junior",
               "middle": "mid", "mid-level": "mid", "mid level": "mid", "intermediate": "mid", "principal": "lead"}
@@ -158,7 +166,7 @@ def seniority(title: str | None, text: str = "") -> str | None:
                     continue
                 if token in ("i", "ii", "iii", "iv") and match.group(0) != match.group(0).upper():
                     continue
-                if level == "lead" and token == "lead" and re.search(r"\blead\s+(?:generation|gen)\b", title, re.IGNORECASE):
+                if token == "lead" and _LEAD_GENERATION.search(title):
                     continue
                 return level
     if text:

@@ -200,7 +200,9 @@ def test_not_only_is_not_a_negation(taxonomy):
 
 
 def test_order_is_first_occurrence_title_then_text_then_tags(taxonomy):
-    skills = taxonomy.extract("We use Docker and Python daily", title="Senior Go Developer", tags=["k8s", "python", "nonsense"])
+    skills = taxonomy.extract(
+        "We use Docker and Python daily", title="Senior Go Developer", tags=["k8s", "python", "nonsense"]
+    )
     assert skills == ["Go", "Docker", "Python", "Kubernetes"]
 
 
@@ -224,6 +226,19 @@ def test_from_rows_builds_a_working_taxonomy():
     assert taxonomy.canonical("K8s") == "Kubernetes"
     assert taxonomy.extract("golang on k8s") == ["Go", "Kubernetes"]
     assert taxonomy.extract("let's go") == []
+
+
+def test_constructor_takes_entries_and_extra_row_keys_are_ignored():
+    taxonomy = Taxonomy(
+        [{"name": "Go", "category": "language", "aliases": ["golang"], "ambiguous": True, "taxonomy_version": 2}],
+        version=2,
+    )
+    assert taxonomy.canonical("GOLANG") == "Go"
+    assert len(taxonomy) == 1
+
+
+def test_an_empty_taxonomy_finds_nothing():
+    assert Taxonomy([], version=1).extract("Python and Go", tags=["python"]) == []
 
 
 def test_load_reads_a_given_path(tmp_path: Path):
