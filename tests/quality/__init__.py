@@ -1,0 +1,1 @@
+"""Quality measurement against the hand-labelled posting set in tests/data/labelled/."""
