@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -118,6 +118,12 @@ class Accounts:
             self.session.rollback()
             return skill, False
         return skill, True
+
+    def subscribers_per_skill(self) -> dict[str, int]:
+        """How many users subscribe to each skill (spellings differing only in case count as one)."""
+        rows = self.session.execute(
+            select(func.min(Subscription.skill), func.count()).group_by(Subscription.skill_key))
+        return {skill: n for skill, n in rows}
 
     def unsubscribe(self, user_id: int, skill) -> bool:
         skill = validate_skill(skill)

@@ -18,18 +18,9 @@ def _load_config(args) -> dict:
 
 
 def cmd_migrate(args) -> int:
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
-    from jobsight import taxonomy
     from jobsight.migrate import upgrade_all
 
-    config = _load_config(args)
-    upgrade_all(config)
-    engine = create_engine(config_module.db_uri(config, "jobs"))
-    with Session(engine) as session:
-        seeded = taxonomy.seed(session)
-    engine.dispose()
+    seeded = upgrade_all(_load_config(args))
     print(f"databases migrated to head (users, jobs, warehouse, coordinator); {seeded} skills seeded")
     return 0
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jobsight.db.warehouse import BridgeJobSkill, FactJob
+from jobsight.db.warehouse import BridgeJobSkill, DimSkill, FactJob
 from jobsight.textmatch import normalize_keywords, title_matches
 
 BASE_CURRENCY = "EUR"
@@ -19,15 +19,22 @@ _midpoint = func.coalesce((FactJob.annual_min + FactJob.annual_max) / 2, FactJob
 _in_base = FactJob.annual_currency == BASE_CURRENCY
 
 
+def _skills_of_jobs():
+    """skill name per (job, skill) pair: the bridge joined to both sides of the star."""
+    return (select(DimSkill.name.label("skill"))
+            .select_from(BridgeJobSkill)
+            .join(FactJob, FactJob.job_id == BridgeJobSkill.job_id)
+            .join(DimSkill, DimSkill.skill_key == BridgeJobSkill.skill_key))
+
+
 def skills_by_demand(session: Session, keywords, limit: int = TOP_SKILLS) -> list[list]:
     keywords = normalize_keywords(keywords)
     count = func.count().label("n")
     rows = session.execute(
-        select(BridgeJobSkill.skill, count)
-        .join(FactJob, FactJob.job_id == BridgeJobSkill.job_id)
+        _skills_of_jobs().add_columns(count)
         .where(_open, title_matches(FactJob.title, keywords))
-        .group_by(BridgeJobSkill.skill)
-        .order_by(count.desc(), BridgeJobSkill.skill)
+        .group_by(DimSkill.name)
+        .order_by(count.desc(), DimSkill.name)
         .limit(limit)
     )
     return [[skill, n] for skill, n in rows]
@@ -45,11 +52,10 @@ def average_experience(session: Session, keywords) -> dict:
 def skills_by_salary(session: Session) -> dict:
     salary = func.avg(_midpoint).label("salary")
     rows = session.execute(
-        select(BridgeJobSkill.skill, salary)
-        .join(FactJob, FactJob.job_id == BridgeJobSkill.job_id)
+        _skills_of_jobs().add_columns(salary)
         .where(_open, _in_base, _midpoint.isnot(None))
-        .group_by(BridgeJobSkill.skill)
-        .order_by(salary.desc(), BridgeJobSkill.skill)
+        .group_by(DimSkill.name)
+        .order_by(salary.desc(), DimSkill.name)
     )
     return {skill: round(float(value), 2) for skill, value in rows}
 
@@ -65,10 +71,9 @@ def average_job_salary(session: Session) -> dict:
 def all_skills_by_demand(session: Session) -> dict:
     count = func.count().label("n")
     rows = session.execute(
-        select(BridgeJobSkill.skill, count)
-        .join(FactJob, FactJob.job_id == BridgeJobSkill.job_id)
+        _skills_of_jobs().add_columns(count)
         .where(_open)
-        .group_by(BridgeJobSkill.skill)
-        .order_by(count.desc(), BridgeJobSkill.skill)
+        .group_by(DimSkill.name)
+        .order_by(count.desc(), DimSkill.name)
     )
     return {skill: n for skill, n in rows}

@@ -42,9 +42,24 @@ def upgrade(database: str, uri: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database, uri), revision)
 
 
-def upgrade_all(config: dict) -> None:
+def upgrade_all(config: dict) -> int:
+    """Every database at head, and the skills taxonomy seeded. Returns the skills written."""
     for database in DATABASES:
         upgrade(database, db_uri(config, database))
+    return seed_taxonomy(db_uri(config, "jobs"))
+
+
+def seed_taxonomy(jobs_uri: str) -> int:
+    from sqlalchemy.orm import Session
+
+    from jobsight import taxonomy
+
+    engine = create_engine(jobs_uri)
+    try:
+        with Session(engine) as session:
+            return taxonomy.seed(session)
+    finally:
+        engine.dispose()
 
 
 def run_environment(context, target_metadata) -> None:

@@ -13,6 +13,8 @@ from sqlalchemy import func, literal
 from jobsight.errors import ValidationError
 
 MAX_KEYWORDS_LENGTH = 200
+# PostgreSQL's default pg_trgm.word_similarity_threshold, which ``<%`` applies.
+WORD_SIMILARITY_THRESHOLD = 0.6
 _NOISE = re.compile(r"[^\w+#./ -]+", re.UNICODE)
 
 

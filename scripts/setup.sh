@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ensures the local infrastructure Jobsight runs on: Python 3.11, PostgreSQL (with prepared
-# transactions), RabbitMQ (with the management plugin) and Redis, all on loopback.
+# transactions), RabbitMQ (with the management plugin), Redis and the insight cache ring
+# (three Redis masters, a replica of each, three Sentinels), all on loopback.
 # Idempotent: where they already run it only checks; on a bare Debian/Ubuntu machine it
 # installs them with apt (as root) and starts them without systemd.
 set -euo pipefail
@@ -92,6 +93,100 @@ if ! port_open "$REDIS_PORT"; then
   wait_port "$REDIS_PORT" 10 Redis
 fi
 
+# --- Cache ring: three Redis masters, a replica of each, three Sentinels -------------------
+# Insights are cached on a consistent-hashing ring over the Sentinel services cache-1..3
+# (jobsight/cache). When a master dies Sentinel promotes its replica, so a node may be served
+# from either port of its pair: a returning process always joins the survivor as its replica.
+CACHE_DIR=${CACHE_DIR:-/var/lib/jobsight/redis}
+CACHE_MASTER_PORTS=(6380 6381 6382)
+CACHE_REPLICA_PORTS=(6390 6391 6392)
+SENTINEL_PORTS=(26379 26380 26381)
+CACHE_MAXMEMORY=${CACHE_MAXMEMORY:-128mb}
+
+if ! command -v redis-sentinel >/dev/null; then
+  apt_install redis-sentinel
+fi
+[ -d "$CACHE_DIR" ] || as_root mkdir -p "$CACHE_DIR"
+
+start_cache_node() {  # start_cache_node PORT [PORT OF ITS MASTER]
+  local args=(--daemonize yes --bind 127.0.0.1 --port "$1" --save '' --appendonly no
+              --maxmemory "$CACHE_MAXMEMORY" --maxmemory-policy allkeys-lru
+              --dir "$CACHE_DIR" --logfile "$CACHE_DIR/redis-$1.log" --pidfile "$CACHE_DIR/redis-$1.pid")
+  if [ -n "${2:-}" ]; then
+    log "starting cache node on $1 (replica of $2)"
+    args+=(--replicaof 127.0.0.1 "$2")
+  else
+    log "starting cache node on $1 (master)"
+  fi
+  as_root redis-server "${args[@]}"
+  wait_port "$1" 10 "cache node"
+}
+redis_role() { redis-cli -p "$1" ROLE 2>/dev/null | sed -n "${2:-1}p"; }  # redis_role PORT [LINE]
+
+for i in 0 1 2; do
+  a=${CACHE_MASTER_PORTS[$i]} b=${CACHE_REPLICA_PORTS[$i]}
+  if port_open "$a" && port_open "$b"; then continue; fi
+  if ! port_open "$a" && ! port_open "$b"; then
+    start_cache_node "$a"; start_cache_node "$b" "$a"; continue
+  fi
+  if port_open "$a"; then live=$a dead=$b; else live=$b dead=$a; fi
+  if [ "$(redis_role "$live")" = slave ] && [ "$(redis_role "$live" 3)" = "$dead" ]; then
+    start_cache_node "$dead"  # the survivor still waits for it: it is the master again (empty)
+  else
+    start_cache_node "$dead" "$live"
+  fi
+done
+
+cache_master_port() {  # cache_master_port N: what a running Sentinel says, else the pair's master
+  local i=$(( $1 - 1 )) port addr
+  for port in "${SENTINEL_PORTS[@]}"; do
+    if port_open "$port"; then
+      addr=$(redis-cli -p "$port" SENTINEL get-master-addr-by-name "cache-$1" 2>/dev/null | sed -n 2p)
+      if [ -n "$addr" ]; then echo "$addr"; return; fi
+    fi
+  done
+  if [ "$(redis_role "${CACHE_REPLICA_PORTS[$i]}")" = master ] && [ "$(redis_role "${CACHE_MASTER_PORTS[$i]}")" = slave ]; then
+    echo "${CACHE_REPLICA_PORTS[$i]}"
+  else
+    echo "${CACHE_MASTER_PORTS[$i]}"
+  fi
+}
+monitor_lines() {  # monitor_lines N MASTER_PORT: one cache node's Sentinel settings
+  echo "sentinel monitor cache-$1 127.0.0.1 $2 2"
+  echo "sentinel down-after-milliseconds cache-$1 1000"
+  echo "sentinel failover-timeout cache-$1 5000"
+  echo "sentinel parallel-syncs cache-$1 1"
+}
+
+for port in "${SENTINEL_PORTS[@]}"; do
+  if port_open "$port"; then
+    # Running: make sure it watches every node (a Sentinel started by someone else may not).
+    for n in 1 2 3; do
+      if [ -z "$(redis-cli -p "$port" SENTINEL get-master-addr-by-name "cache-$n" 2>/dev/null)" ]; then
+        log "Sentinel $port: monitoring cache-$n"
+        redis-cli -p "$port" SENTINEL MONITOR "cache-$n" 127.0.0.1 "$(cache_master_port "$n")" 2 >/dev/null
+        redis-cli -p "$port" SENTINEL SET "cache-$n" down-after-milliseconds 1000 failover-timeout 5000 \
+          parallel-syncs 1 >/dev/null
+      fi
+    done
+    continue
+  fi
+  # Sentinel rewrites its config (current masters, peers): a fresh one from the live topology.
+  conf="$CACHE_DIR/sentinel-$port.conf"
+  {
+    echo "port $port"
+    echo "bind 127.0.0.1"
+    echo "daemonize yes"
+    echo "dir $CACHE_DIR"
+    echo "logfile $CACHE_DIR/sentinel-$port.log"
+    echo "pidfile $CACHE_DIR/sentinel-$port.pid"
+    for n in 1 2 3; do monitor_lines "$n" "$(cache_master_port "$n")"; done
+  } | as_root tee "$conf" >/dev/null
+  log "starting Sentinel on $port"
+  as_root redis-sentinel "$conf"
+  wait_port "$port" 10 Sentinel
+done
+
 # --- RabbitMQ ----------------------------------------------------------------------------
 if ! command -v rabbitmq-server >/dev/null; then
   apt_install rabbitmq-server
@@ -116,4 +211,4 @@ if ! curl -sf -u guest:guest "http://127.0.0.1:15672/api/vhosts/$TEST_VHOST" >/d
     -d '{"configure":".*","write":".*","read":".*"}' "http://127.0.0.1:15672/api/permissions/$TEST_VHOST/guest" >/dev/null
 fi
 
-log "infrastructure ready: PostgreSQL :$PGPORT, Redis :$REDIS_PORT, RabbitMQ :$AMQP_PORT (management :15672)"
+log "infrastructure ready: PostgreSQL :$PGPORT, Redis :$REDIS_PORT (cache ring :6380-6382, Sentinel :26379-26381), RabbitMQ :$AMQP_PORT (management :15672)"

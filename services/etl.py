@@ -1,18 +1,190 @@
-"""etl service: keeps warehouse_db current from the scraper's and users' events."""
+"""etl service: keeps warehouse_db current from the scraper's and users' events, catches up by
+watermark through the owners' export RPCs, rebuilds with an atomic swap, reports its status."""
+import logging
+
+import eventlet
+from nameko.dependency_providers import Config
+from nameko.events import SERVICE_POOL, EventDispatcher, event_handler
 from nameko.rpc import rpc
-from nameko_sqlalchemy import Database
 
 from jobsight import health
-from jobsight.db.warehouse import WarehouseBase
+from jobsight.errors import Conflict, JobsightError
+from jobsight.events import envelope
 from jobsight.logs import RequestContext
+from jobsight.rpc import ServiceRpc
+from jobsight.warehouse import records
+from jobsight.warehouse.adapters import ConfiguredTimer, EventBacklog, IntervalLock, WarehouseStore, etl_settings
+from jobsight.warehouse.records import BadPayload
+
+log = logging.getLogger(__name__)
+timer = ConfiguredTimer.decorator
+
+DEFAULT_CATCHUP_SECONDS = 60
+DEFAULT_PAGE_SIZE = 500
+DEFAULT_REBUILD_PAGE_SIZE = 5000
+DEFAULT_EXPORT_TIMEOUT = 60
+
+
+def _on(source: str, event_type: str):
+    return event_handler(source, event_type, handler_type=SERVICE_POOL, reliable_delivery=True)
 
 
 class EtlService:
     name = "etl"
 
-    warehouse = Database(WarehouseBase, engine_options={"pool_pre_ping": True})
+    warehouse = WarehouseStore()
+    scraper = ServiceRpc("scraper")
+    users = ServiceRpc("users")
+    lock = IntervalLock()
+    backlog = EventBacklog()
+    dispatch = EventDispatcher()
+    config = Config()
     context = RequestContext()
+
+    # -- events -------------------------------------------------------------------------
+
+    @_on("scraper", "job_posted")
+    def on_job_posted(self, payload):
+        self._load_job_event("job_posted", payload)
+
+    @_on("scraper", "job_updated")
+    def on_job_updated(self, payload):
+        self._load_job_event("job_updated", payload)
+
+    @_on("scraper", "job_closed")
+    def on_job_closed(self, payload):
+        self._load_job_event("job_closed", payload)
+
+    @_on("users", "subscription_added")
+    def on_subscription_added(self, payload):
+        self._load_subscription_event("subscription_added", payload, +1)
+
+    @_on("users", "subscription_removed")
+    def on_subscription_removed(self, payload):
+        self._load_subscription_event("subscription_removed", payload, -1)
+
+    def _load_job_event(self, event_type, payload):
+        try:
+            event, row = records.job_event(payload)
+        except BadPayload as exc:
+            return self._reject(event_type, payload, exc)
+        self._loaded(self.warehouse.apply_job_event(event, row))
+
+    def _load_subscription_event(self, event_type, payload, delta):
+        try:
+            event, _, skill = records.subscription_event(payload)
+        except BadPayload as exc:
+            return self._reject(event_type, payload, exc)
+        self._loaded(self.warehouse.apply_subscription_event(event, skill, delta))
+
+    def _reject(self, event_type, payload, exc):
+        # Returning (not raising) acks the message: a bad payload never blocks the queue.
+        event_id = payload.get("event_id") if isinstance(payload, dict) else None
+        log.warning("rejected %s event %s: %s", event_type, event_id, exc.message,
+                    extra={"event_type": event_type, "event_id": event_id, "reason": exc.message})
+        self.warehouse.reject_event()
+
+    def _loaded(self, result):
+        if result.version is not None:
+            self.dispatch("warehouse_loaded", envelope({"version": result.version}))
+
+    # -- catch-up -------------------------------------------------------------------------
+
+    @timer("CATCHUP_SECONDS", DEFAULT_CATCHUP_SECONDS, eager=True)
+    def catch_up_on_timer(self):
+        interval = float(self._settings.get("CATCHUP_SECONDS", DEFAULT_CATCHUP_SECONDS))
+        if self.lock.once_per("catch_up", interval):
+            self._catch_up()
+
+    @rpc(expected_exceptions=JobsightError)
+    def catch_up(self):
+        """Operator: ``n.rpc.etl.catch_up()`` extracts everything changed since the watermark now."""
+        return self._catch_up()
+
+    def _catch_up(self) -> dict:
+        with self.warehouse.extract_lock() as held:
+            if not held:
+                return {"skipped": "another catch-up or rebuild is running"}
+            page_size = int(self._settings.get("PAGE_SIZE", DEFAULT_PAGE_SIZE))
+            cursor = self.warehouse.watermark()
+            summary = {"pages": 0, "jobs": 0, "applied": 0, "rejected": 0}
+            self.warehouse.sync_skills()
+            while True:
+                page = self._exporter.export_jobs(after=cursor, limit=page_size)
+                # The export's last page has no cursor: keep the previous one and read that
+                # (short) page again next time, so jobs changed since are not skipped.
+                result = self.warehouse.load_page(page["jobs"], page["next"])
+                self._loaded(result)
+                summary["pages"] += 1
+                summary["jobs"] += len(page["jobs"])
+                summary["applied"] += len(result.applied)
+                summary["rejected"] += result.rejected
+                if not page["next"]:
+                    break
+                cursor = page["next"]
+            counts = self._optional(self.users, "subscribers_per_skill")
+            if counts is not None:
+                self._loaded(self.warehouse.replace_subscribers(counts))
+            aggregated = self.warehouse.refresh_aggregates()
+            if aggregated is not None:
+                summary["aggregates_version"] = aggregated
+            source_counts = self._optional(self.scraper, "count_jobs") if self._caught_up() else None
+            summary["checks"] = [c.as_dict() for c in self.warehouse.check_quality(source_counts)]
+            self.warehouse.finish_catch_up()
+        log.info("catch-up read %(jobs)s jobs in %(pages)s pages, applied %(applied)s", summary,
+                 extra={k: v for k, v in summary.items() if k != "checks"})
+        return summary
+
+    def _caught_up(self) -> bool:
+        """Counts only reconcile when no event is waiting to be loaded."""
+        return self.backlog.waiting() == 0
+
+    def _optional(self, service, method):
+        """An export the owning service may not offer (yet): None instead of failing the catch-up."""
+        try:
+            return getattr(service, method)()
+        except Exception as exc:
+            log.warning("%s unavailable for the catch-up: %s", method, type(exc).__name__)
+            return None
+
+    # -- rebuild and status ------------------------------------------------------------------
+
+    @rpc(expected_exceptions=JobsightError)
+    def rebuild(self):
+        """Operator: ``n.rpc.etl.rebuild()`` rebuilds into a fresh schema and swaps it in."""
+        with self.warehouse.extract_lock() as held:
+            if not held:
+                raise Conflict("A catch-up or rebuild is already running; try again shortly")
+            result = self.warehouse.rebuild(self._export_pages())
+        self._loaded(result)
+        log.info("rebuilt the warehouse: %s jobs in %.1fs", result.jobs, result.seconds,
+                 extra={"jobs": result.jobs, "seconds": result.seconds, "version": result.version})
+        return result.as_dict()
+
+    def _export_pages(self):
+        """Every exported job, page by page, fetching the next page while this one loads."""
+        page_size = int(self._settings.get("REBUILD_PAGE_SIZE", DEFAULT_REBUILD_PAGE_SIZE))
+        fetch = self._exporter.export_jobs
+        pending = eventlet.spawn(fetch, after=None, limit=page_size)
+        while pending is not None:
+            page = pending.wait()
+            pending = eventlet.spawn(fetch, after=page["next"], limit=page_size) if page["next"] else None
+            yield page
+
+    @rpc
+    def status(self):
+        """``n.rpc.etl.status()``: version, watermark, lag, row counts and quality checks."""
+        return self.warehouse.status(events_behind=self.backlog.waiting())
 
     @rpc
     def health(self):
-        return health.report(warehouse=lambda: health.check_database(self.warehouse.session))
+        return health.report(warehouse=self.warehouse.ping)
+
+    @property
+    def _settings(self):
+        return etl_settings(self.config)
+
+    @property
+    def _exporter(self):
+        """The scraper with the (longer) deadline of an export page."""
+        return self.scraper.with_timeout(float(self._settings.get("EXPORT_TIMEOUT", DEFAULT_EXPORT_TIMEOUT)))

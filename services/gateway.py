@@ -2,14 +2,18 @@
 service over RPC (with a deadline and a circuit breaker each) and maps errors to HTTP."""
 import eventlet
 from nameko.dependency_providers import Config
+from nameko.events import BROADCAST, event_handler
+from nameko.rpc import rpc
 
 from jobsight.errors import Forbidden, JobsightError, NotFound
 from jobsight.logs import RequestContext
 from jobsight.providers import TokenSigning
 from jobsight.rpc import ServiceRpc
+from jobsight.search import PARAMETERS as SEARCH_PARAMETERS
 from jobsight.web import inputs
 from jobsight.web.openapi import openapi_document
 from jobsight.web.server import route
+from jobsight.web.websocket import Hub, websocket_route
 
 BACKENDS = ("users", "scraper", "insights", "etl", "coordinator")
 
@@ -23,6 +27,7 @@ class GatewayService:
     etl = ServiceRpc("etl")
     coordinator = ServiceRpc("coordinator")
     tokens = TokenSigning()
+    hub = Hub()
     config = Config()
     context = RequestContext()
 
@@ -73,16 +78,66 @@ class GatewayService:
     def add_subscription(self, request):
         caller = self._user_id(request)
         body = self._body(request, inputs.SubscriptionBody())
+        if "search" in body:
+            search = self.users.add_search(caller, body["search"])
+            return 201, {"msg": "Search saved", "search": search}
         result = self.users.add_subscription(caller, body["skill"])
         if result["created"]:
             return 201, {"msg": "Subscribed", "skill": result["skill"]}
         return 200, {"msg": "Already subscribed", "skill": result["skill"]}
+
+    @route("GET", "/subscriptions")
+    def list_subscriptions(self, request):
+        return 200, self.users.list_subscriptions(self._user_id(request))
+
+    @route("DELETE", "/subscriptions/search/<search_id>")
+    def remove_search(self, request, search_id):
+        caller = self._user_id(request)
+        self.users.remove_search(caller, inputs.positive_int(search_id, "search_id"))
+        return 204, None
 
     @route("DELETE", "/subscriptions/<path:skill>")
     def remove_subscription(self, request, skill):
         caller = self._user_id(request)
         self.users.remove_subscription(caller, inputs.path_text(skill, "skill", 64))
         return 204, None
+
+    # -- notifications ---------------------------------------------------------------------
+
+    @route("GET", "/notifications")
+    def notifications(self, request):
+        caller = self._user_id(request)
+        return 200, self.users.list_notifications(
+            caller, inputs.flag(request, "unread"), inputs.query_int(request, "page", 1, 1, 10_000),
+            inputs.query_int(request, "per_page", 20, 1, 100))
+
+    @route("POST", "/notifications/<notification_id>/read")
+    def read_notification(self, request, notification_id):
+        caller = self._user_id(request)
+        notification_id = inputs.positive_int(notification_id, "notification_id")
+        result = self.users.mark_read(caller, [notification_id])
+        if result["missing"]:
+            raise NotFound("No such notification")
+        return 200, {"msg": "Marked as read", "id": notification_id, "changed": bool(result["read"])}
+
+    @websocket_route("/ws")
+    def notification_socket(self, action, token=None, user_id=None, ids=None):
+        """The websocket's work: check the token and load unread on connect; acknowledge."""
+        if action == "connect":
+            user_id = self.tokens.verify(token)
+            unread = self.users.list_notifications(user_id, True, 1, 100)["notifications"]
+            return {"user_id": user_id, "unread": list(reversed(unread))}  # oldest first
+        if action == "ack":
+            return self.users.mark_read(user_id, ids)
+        raise NotFound("unknown websocket action")
+
+    @event_handler("users", "notifications_created", handler_type=BROADCAST, reliable_delivery=False)
+    def push_notifications(self, payload):
+        """Every gateway instance hears every notification and pushes it to its own clients."""
+        for notification in (payload.get("data") or {}).get("notifications") or []:
+            user_id = notification.pop("user_id", None)
+            if isinstance(user_id, int):
+                self.hub.push(user_id, {"type": "notification", "notification": notification})
 
     # -- jobs ----------------------------------------------------------------------------
 
@@ -96,6 +151,14 @@ class GatewayService:
     @route("GET", "/jobs/<job_id>")
     def get_job(self, request, job_id):
         return 200, self.scraper.get_job(inputs.positive_int(job_id, "job_id"))
+
+    # -- search (GET /jobs: full text, filters, facets; the scraper validates the values) --
+
+    @route("GET", "/jobs")
+    def search_jobs(self, request):
+        return 200, self.scraper.search_jobs(inputs.query_params(request, SEARCH_PARAMETERS))
+
+    # -- end of search --------------------------------------------------------------------
 
     @route("GET", "/sources")
     def sources(self, request):
@@ -131,6 +194,8 @@ class GatewayService:
         pile = eventlet.GreenPile()
         for backend in BACKENDS:
             pile.spawn(self._health, backend, timeout)
+        warehouse = eventlet.spawn(self._warehouse_status, timeout)
+        notifications = eventlet.spawn(self._notification_status, timeout)
         results = dict(zip(BACKENDS, pile))
         services = {"gateway": "ok", **{name: state for name, (state, _) in results.items()}}
         details = {name: detail for name, (_, detail) in results.items()}
@@ -139,7 +204,23 @@ class GatewayService:
             "msg": "All services are up" if healthy else "Some services are down",
             "services": services,
             "details": details,
+            "warehouse": warehouse.wait(),
+            "notifications": notifications.wait(),
         }
+
+    def _notification_status(self, timeout: float) -> dict:
+        figures = {"websocket": self.hub.cluster_stats()}
+        try:
+            figures["inbox"] = self.users.with_timeout(timeout).notification_stats()
+        except Exception as exc:  # status must answer even when users does not
+            figures["inbox"] = {"error": getattr(exc, "message", type(exc).__name__)}
+        return figures
+
+    @rpc
+    def notification_stats(self):
+        """Operators: ``n.rpc.gateway.notification_stats()`` — websocket clients and deliveries
+        over every gateway instance, and the inbox figures from users."""
+        return self._notification_status(float(self._settings.get("STATUS_TIMEOUT", 2)))
 
     def _health(self, backend: str, timeout: float):
         try:
@@ -149,6 +230,16 @@ class GatewayService:
         except Exception as exc:  # any failure to answer means down, whatever its kind
             return "down", {"error": type(exc).__name__}
         return ("ok" if report.get("ok") else "down"), report
+
+    # -- warehouse status (owned by etl: version, watermark, lag, row counts, quality) ----
+
+    def _warehouse_status(self, timeout: float) -> dict:
+        try:
+            return self.etl.with_timeout(timeout).status()
+        except JobsightError as exc:
+            return {"error": exc.message}
+        except Exception as exc:  # informational: never turns /status into a 500
+            return {"error": type(exc).__name__}
 
     @route("GET", "/openapi.json")
     def openapi(self, request):

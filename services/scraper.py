@@ -119,6 +119,17 @@ class ScraperService:
         """Paged export for the warehouse's catch-up (docs/EVENTS.md)."""
         return ingest.JobStore(self.db.session).export(after, limit)
 
+    # -- search (full text + typo-tolerant titles, filters, facets: jobsight/search.py) ----
+
+    @rpc(expected_exceptions=JobsightError)
+    def search_jobs(self, params):
+        """``params`` as the gateway's query string: q, location, remote, salary_min, skills, since,
+        company, source, sort, page, per_page (every one optional)."""
+        query = search.parse_search_query(params, self.runtime.taxonomy(self.db.session))
+        return search.search_jobs(self.db.session, query)
+
+    # -- end of search ----------------------------------------------------------------------
+
     @rpc
     def health(self):
         return health.report(database=lambda: health.check_database(self.db.session))

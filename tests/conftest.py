@@ -49,7 +49,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from jobsight import config as config_module  # noqa: E402
-from jobsight.migrate import DATABASES, upgrade  # noqa: E402
+from jobsight.migrate import DATABASES, upgrade_all  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +71,7 @@ def databases(config):
     uris = {name: config_module.db_uri(config, name) for name in DATABASES}
     for name, uri in uris.items():
         _recreate(uri)
-        upgrade(name, uri)
+    upgrade_all(config)  # exactly what setup runs: migrations, then the taxonomy seed
     return uris
 
 

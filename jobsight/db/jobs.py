@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text,
+from sqlalchemy import (BigInteger, Boolean, Computed, DateTime, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint, func)
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -50,6 +50,12 @@ class Job(JobsBase):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Weighted full-text vector (title A, skills B, description C), computed by PostgreSQL
+    # (migration jobs_0003); deferred so loading a job never drags it along.
+    search: Mapped[str | None] = mapped_column(
+        TSVECTOR, Computed("jobs_search_vector(title, skills, description)", persisted=True), deferred=True)
+    search_head: Mapped[str | None] = mapped_column(
+        TSVECTOR, Computed("jobs_search_head(title, skills)", persisted=True), deferred=True)
 
 
 class JobSource(JobsBase):

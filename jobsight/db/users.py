@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -34,3 +35,50 @@ class Subscription(UsersBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     user: Mapped[User] = relationship(back_populates="subscriptions")
+
+
+class SavedSearch(UsersBase):
+    """Keywords (matched against job titles like search does) plus optional filters."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    keywords: Mapped[str] = mapped_column(Text)  # normalized
+    trigram_count: Mapped[int] = mapped_column(Integer)
+    location: Mapped[str | None] = mapped_column(Text)
+    remote: Mapped[str | None] = mapped_column(String(10))  # remote | hybrid | onsite
+    salary_min: Mapped[float | None] = mapped_column(Float)  # annual, base currency
+    skills: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SavedSearchTrigram(UsersBase):
+    __tablename__ = "saved_search_trigrams"
+
+    trigram: Mapped[str] = mapped_column(Text, primary_key=True)
+    search_id: Mapped[int] = mapped_column(ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Notification(UsersBase):
+    """One per user and canonical job, whatever number of subscriptions or boards matched."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "job_id", name="uq_notifications_user_job"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    job_id: Mapped[int] = mapped_column(BigInteger)
+    job: Mapped[dict] = mapped_column(JSONB)  # the summary shown to the user
+    reasons: Mapped[list] = mapped_column(JSONB)
+    event_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessedEvent(UsersBase):
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(40))
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

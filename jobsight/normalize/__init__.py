@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from jobsight.normalize.experience import min_years
 from jobsight.normalize.location import parse_location
-from jobsight.normalize.salary import from_structured, parse_salary, salary_in_text
+from jobsight.normalize.salary import from_structured, parse_salary, salary_in_text, with_plausible_period
 from jobsight.normalize.skills import Taxonomy
 from jobsight.normalize.text import html_to_text, strip_boilerplate
 from jobsight.normalize.workplace import employment_type, seniority, workplace
@@ -72,16 +72,24 @@ def _location(raw: RawPosting) -> tuple[str | None, str | None, str | None]:
 def _workplace(raw: RawPosting, title: str, description: str) -> str | None:
     # The location line and the title state the arrangement most reliably; a description
     # often mentions "remote" in passing (benefits, other offices), so it is read last.
-    found = workplace(None, structured=raw.workplace)
+    # A structured value wins, unless the source marks it as only its board's default
+    # (RemoteOK says "remote" of every job): then what the posting itself says wins.
+    structured = workplace(None, structured=raw.workplace)
+    is_default = isinstance(raw.extra, dict) and raw.extra.get("workplace_is_default") is True
+    found = None if is_default else structured
     for text in (raw.location, title, description):
         if found is not None:
             break
         found = workplace(text)
-    return found
+    return structured if found is None else found
 
 
 def _salary(raw: RawPosting, description: str, country: str | None, on: date | None) -> Salary | None:
     found = from_structured(raw.salary, country=country, on=on) if raw.salary else None
+    if found is not None:
+        # Structured pay wins, but a source's period can be wrong ($28–$34 filed as yearly);
+        # re-read here, where the description is at hand, so every source gets the same check.
+        found = with_plausible_period(found, description, on)
     if found is None and raw.salary_text:
         found = parse_salary(raw.salary_text, country=country, on=on)
     if found is None:
@@ -94,7 +102,7 @@ def _experience(raw: RawPosting, description: str) -> float | None:
     if isinstance(months, (int, float)) and not isinstance(months, bool) and 0 <= months < 600:
         return round(months / 12, 2)
     if raw.experience_text:
-        found = min_years(raw.experience_text)
+        found = min_years(raw.experience_text, about_experience=True)
         if found is not None:
             return found
     return min_years(description)

@@ -60,12 +60,26 @@ _ZERO = GuardedPattern(
     r"no\s+(?:prior\s+|previous\s+|professional\s+|work\s+)?experience\s+(?:is\s+)?"
     r"(?:required|necessary|needed|neccessary)"
     r"|no\s+(?:prior\s+|previous\s+)?experience\s*(?:[,.;:)!?]|$)"
-    r"|without\s+(?:prior\s+|previous\s+)?experience|experience\s+(?:is\s+)?not\s+required"
+    r"|without\s+(?:prior\s+|previous\s+)?experience"
+    # "Experience is not required", but not "React experience is not required": a skill's
+    # experience being optional says nothing about experience in general.
+    # (The look-behinds sit after the literal so the engine only tries them at "experience".)
+    r"|experience(?:(?<![\w+#][ \t]experience)|(?<=prior experience)|(?<=previous experience)"
+    r"|(?<=professional experience)|(?<=work experience)|(?<=any experience)|(?<=relevant experience)"
+    r"|(?<=formal experience)|(?<=industry experience)|(?<=commercial experience))\s+(?:is\s+)?not\s+required"
     r"|entry[- ]level|graduates?\s+welcome|f[ăa]r[ăa]\s+experien[țţt][ăa]|fara\s+experienta"
     r"|nu\s+(?:este\s+)?necesar[ăa]\s+experien[țţt][ăa]|experien[țţt][ăa]\s+nu\s+este\s+necesar[ăa]"
     r"|keine\s+(?:berufs)?erfahrung\s+(?:erforderlich|n[öo]tig|notwendig)|ohne\s+(?:berufs)?erfahrung"
     r"|berufseinsteiger|quereinsteiger",
     hints=("experien", "entry", "graduate", "erfahrung", "einsteiger"),
+)
+# "years of NLP work", "years of data-platform work": a field's work, read as experience only
+# where the sentence is a requirement (it opens with the years, or something asks for them).
+_FIELD_WORK = re.compile(r"\s*of\s+(?:[\w+#./-]+\s+){1,3}work\b")
+_REQUIRING = re.compile(
+    r"(?:you\s+(?:have|bring|need|should\s+have|must\s+have)|you've\s+(?:got|had)|you'll\s+(?:have|need)|"
+    r"we\s+(?:need|require|expect|want)|requires?|required|requirements?|must\s+have|needs?|looking\s+for|"
+    r"ideally|with)\s*:?\s*$"
 )
 _MAX_YEARS = 40
 _ARTICLE_CUES = re.compile(
@@ -80,8 +94,12 @@ _MENTION_AT_END = re.compile(_MENTION.pattern + r"\s*$", re.VERBOSE)
 _SENTENCE_STOP = re.compile(r"[.!?;]\s|\n|\s[•·]\s")
 
 
-def min_years(text: str | None) -> float | None:
-    """Minimum years of experience required, 0 for "no experience required", None if unstated."""
+def min_years(text: str | None, *, about_experience: bool = False) -> float | None:
+    """Minimum years of experience required, 0 for "no experience required", None if unstated.
+
+    ``about_experience`` says the whole text is a dedicated experience field (rabota.md's
+    "Experiența de muncă: 1-3 ani"), so a bare "1-3 ani" needs no experience words around it.
+    """
     if not text or not isinstance(text, str):
         return None
     # Everything below runs on lower-cased text with case-sensitive patterns: the regex engine
@@ -104,7 +122,7 @@ def min_years(text: str | None) -> float | None:
         sentence_start, sentence_end = _sentence_bounds(text, match.start(), match.end())
         sentence = text[sentence_start:sentence_end]
         local = _MENTION.match(sentence, match.start() - sentence_start)
-        if local is not None and _counts(sentence, local):
+        if local is not None and (_counts(sentence, local) or about_experience and _plain(sentence, local)):
             candidates.append((match.start(), value))
     if not candidates:
         return None
@@ -140,8 +158,17 @@ def _counts(sentence: str, match: re.Match) -> bool:
         return bool(_ARTICLE_CUES.search(before) or _EXPERIENCE_WORDS.search(after[:30]))
     if _EXPERIENCE_WORDS.search(near):
         return True
+    if _FIELD_WORK.match(after) and (not before.strip(" \t-•*:(") or _REQUIRING.search(before)):
+        # "5 years of NLP work." as a requirement line, or "you bring 5 years of NLP work";
+        # not "after 10 years of research work, we launched".
+        return not _NOT_EXPERIENCE.search(sentence)
     cue = _REQUIREMENT_CUES.search(before[-20:]) or "+" in match.group(0)
     return bool(cue) and not _NOT_EXPERIENCE.search(sentence)
+
+
+def _plain(sentence: str, match: re.Match) -> bool:
+    """In an experience field, a mention counts unless it is plainly about something else."""
+    return not _NOT_EXPERIENCE.search(sentence) and match.group("lo").lower() not in ("a", "an", "un", "una", "ein")
 
 
 def _number(token: str) -> float | None:

@@ -221,6 +221,57 @@ def from_structured(s: StructuredSalary | None, country: str | None = None, on: 
     return _build(low, high, currency, period, s.raw or "", on)
 
 
+# A yearly pay below this (EUR, or the bare amount when the currency is unknown) is not a
+# salary for the period it was given: "$28–$34" filed as yearly is an hourly rate.
+_IMPLAUSIBLE_ANNUAL_BELOW = 1_000
+
+
+def with_plausible_period(found: Salary, text: str | None = None, on: date | None = None) -> Salary:
+    """``found`` again with a believable period when its yearly amount is implausibly small.
+
+    Sources file structured pay under a period of their own guessing (Greenhouse says "year"
+    unless the range title says "hour"), so $28–$34 an hour arrives as $28–$34 a year. Such
+    pay is re-read with the period ``text`` (the description) states next to the same amounts
+    ("Pay: $28–$34 per hour"), when that makes it plausible, else with the period its
+    magnitude suggests. Plausible pay is returned as it is, without reading ``text``.
+    """
+    top = found.max if found.max is not None else found.min
+    if top is None:
+        return found
+    annual = found.annual_max if found.annual_max is not None else found.annual_min
+    if annual is None:
+        annual = annualize(top, found.period)  # unknown currency: the bare amount
+    if annual >= _IMPLAUSIBLE_ANNUAL_BELOW:
+        return found
+    period = _period_for_same_pay(found, text)
+    if period is None or not _plausible(top, found.currency, period, on):
+        period = _guess_period(top, found.currency, on)
+    if period == found.period:
+        return found
+    return _build(found.min, found.max, found.currency, period, found.raw, on)
+
+
+def _plausible(amount: float, currency: str | None, period: str | None, on: date | None) -> bool:
+    annual = _annual_base(amount, currency, period, on)
+    return (annual if annual is not None else annualize(amount, period)) >= _IMPLAUSIBLE_ANNUAL_BELOW
+
+
+def _period_for_same_pay(found: Salary, text: str | None) -> str | None:
+    """The period stated beside the description's salary phrase, if that phrase has ``found``'s amounts."""
+    phrase = salary_in_text(text)
+    if not phrase:
+        return None
+    phrase = " ".join(phrase.split())
+    amounts = _find_amounts(phrase)
+    if amounts is None:
+        return None
+    low, high, end = amounts
+    ours = {round(v, 2) for v in (found.min, found.max) if v is not None}
+    if not ours & {round(v, 2) for v in (low, high) if v is not None}:
+        return None
+    return _period_in(phrase, end)
+
+
 def annualize(amount: float, period: str | None) -> float:
     """Pay per ``period`` as pay per year (an unknown period counts as yearly)."""
     return float(amount) * PERIOD_FACTORS.get(_normal_period(period) or "year", 1)
@@ -252,10 +303,21 @@ _SALARY_IN_TEXT = re.compile(
     r"""(?:
         (?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|S\$|[$€£₹]|\b(?:EUR|USD|GBP|CHF|CAD|AUD|PLN|MDL|RON|SEK|NOK|DKK|INR)\s?)
         \s?\d[\d.,\u00a0\u202f ]*\s?[kK]?(?:\s*(?:-|–|—|to|bis)\s*(?:[$€£₹]|[A-Z]{3}\s?)?\s?\d[\d.,\u00a0\u202f ]*\s?[kK]?)?
-      | \d[\d.,\u00a0\u202f ]*\s?[kK]?(?:\s*(?:-|–|—|to|bis|până\s+la)\s*\d[\d.,\u00a0\u202f ]*\s?[kK]?)?
+      | \d(?<![A-Za-z\d]\d)[\d.,\u00a0\u202f ]*\s?[kK]?(?:\s*(?:-|–|—|to|bis|până\s+la)\s*\d[\d.,\u00a0\u202f ]*\s?[kK]?)?
         \s?(?:€|£|\b(?:EUR|USD|GBP|CHF|CAD|AUD|PLN|MDL|RON|SEK|NOK|DKK|INR|lei|euro|euros|zł)\b)
-    )[^\n]{0,40}""",
+    )(?![\d.,]*\s?(?:[mMbB]\b|mn\b|bn\b|mln\b|million|billion))[^\n]{0,40}""",
     re.VERBOSE,
+)
+# The same clause ends at a sentence stop: "£65k + 10% bonus. Hybrid: 2 days a week" is two.
+# A dot inside "p.a." or "Std./Woche" does not end it; one before a capital or the end does.
+_CLAUSE_END = re.compile(r"[\n;!?]|\.(?=\s+[A-Z]|\s*$)")
+_CLAUSE_STOP = re.compile(r"[;!?]|\.(?=\s+[A-Z])")  # the same, inside one line of text
+# "from 65,000 EUR", "up to $90k", "ab 3.500 €": a bound just before the amount belongs to it.
+_BOUND_BEFORE = re.compile(
+    r"\b(?:from|starting\s+(?:at|from)|up\s+to|upto|at\s+least|at\s+most|min(?:imum)?\.?|max(?:imum)?\.?|"
+    r"ab|bis\s+zu|bis|de\s+la|până\s+la|pana\s+la|începând\s+de\s+la|incepand\s+de\s+la|minim|maxim|"
+    r"over|under|more\s+than|no\s+more\s+than|über|peste)\s*$",
+    re.IGNORECASE,
 )
 _SALARY_CONTEXT = re.compile(
     r"\b(?:salary|salaries|pay|compensation|comp|base|wage|rate|ote|gehalt|vergütung|jahresgehalt|"
@@ -280,9 +342,38 @@ def salary_in_text(text: str | None) -> str | None:
             continue
         for match in _SALARY_IN_TEXT.finditer(line):
             phrase = match.group(0)
-            if _SALARY_CONTEXT.search(line) or _THOUSANDS_K.search(phrase) or _A_RANGE.search(phrase):
-                return phrase.strip()
+            end = _CLAUSE_STOP.search(phrase)
+            if end is not None:
+                phrase = phrase[: end.start()]  # the amount's own clause, not the next sentence
+            if (_SALARY_CONTEXT.search(line) or _THOUSANDS_K.search(phrase) or _A_RANGE.search(phrase)
+                    or _stated_period(phrase) and _pay_sized(phrase)):
+                return (_bound_before(line, match.start()) + phrase).strip().rstrip(" .")
     return None
+
+
+def _bound_before(line: str, start: int) -> str:
+    """ "from ", "up to ", "ab " just before the amount at ``start`` (a word, so cheap to rule out)."""
+    index = start
+    while index > 0 and line[index - 1] == " ":
+        index -= 1
+    if index == 0 or not (line[index - 1].isalpha() or line[index - 1] == "."):
+        return ""
+    bound = _BOUND_BEFORE.search(line, max(0, start - 30), start)
+    return bound.group(0) if bound else ""
+
+
+# "18 € pro Stunde" and "£550/day" are pay without the word salary; "€10 a day for lunch" and
+# "€1,500 per year learning budget" are perks. A period alone makes an amount pay only when it
+# comes to a yearly sum one could live on.
+_PAY_SIZED_ANNUAL = 6_000
+
+
+def _pay_sized(phrase: str) -> bool:
+    salary = parse_salary(phrase)
+    if salary is None:
+        return False
+    annual = salary.annual_max if salary.annual_max is not None else salary.annual_min
+    return annual is None or annual >= _PAY_SIZED_ANNUAL
 
 
 def _lines_with_currency(text: str) -> list[str]:
@@ -371,7 +462,21 @@ def _looks_like_noise(raw: str, match: re.Match) -> bool:
         return True
     if len(number) == 4 and number[:2] in ("19", "20") and not match.group("b") and not match.group("ka"):
         return not _CURRENCY_NEARBY.search(raw[max(0, match.start() - 6) : match.end() + 6])  # a year
-    return before.endswith(("#", "Q"))
+    if before.endswith(("#", "Q")):
+        return True
+    return _glued_to_a_word(raw, match.start())
+
+
+def _glued_to_a_word(raw: str, start: int) -> bool:
+    """ "IR35", "B2B", "H1B", "Q3": digits stuck to a word are part of a name, not an amount
+    (a currency written flush against its amount, "EUR60,000" or "Rs50,000", is still one)."""
+    if start == 0 or not raw[start - 1].isalpha():
+        return False
+    word_start = start - 1
+    while word_start > 0 and raw[word_start - 1].isalpha():
+        word_start -= 1
+    word = raw[word_start:start]
+    return word.upper() not in ISO_CODES and word.lower() not in _SYMBOLS
 
 
 def _multiplier(suffix: str | None) -> float:
@@ -446,12 +551,29 @@ def _iso(currency: str | None) -> str | None:
 
 
 def _period_in(raw: str, amount_end: int) -> str | None:
-    # Period words right after the amount say the most; otherwise anywhere in the text.
-    tail = raw[amount_end : amount_end + 40]
-    for scope in (tail, raw):
-        for period, pattern in _PERIOD_PATTERNS:
-            if pattern.search(scope):
-                return period
+    # Period words must belong to the amount: right after it (a few words, same clause), else
+    # anywhere in the amount's own clause ("Hourly rate: $50"). "£65k + 10% bonus. Hybrid:
+    # 2 days a week" states no period: "a week" is another sentence's.
+    clause_end = _CLAUSE_END.search(raw, amount_end)
+    clause_stop = clause_end.start() if clause_end else len(raw)
+    clause_start = 0
+    for stop in _CLAUSE_END.finditer(raw, 0, amount_end):
+        clause_start = stop.end()
+    tail = " ".join(raw[amount_end:clause_stop].split()[:_PERIOD_WORDS_AFTER])
+    for scope in (tail, raw[clause_start:clause_stop]):
+        period = _stated_period(scope)
+        if period:
+            return period
+    return None
+
+
+_PERIOD_WORDS_AFTER = 5  # "€60k brutto per year", "$28–$34 per hour": the period is within a few words
+
+
+def _stated_period(text: str) -> str | None:
+    for period, pattern in _PERIOD_PATTERNS:
+        if pattern.search(text):
+            return period
     return None
 
 

@@ -41,7 +41,7 @@ _TECH_WORDS = re.compile(
 
 # Negations are matched against lower-cased text.
 _NEGATION_BEFORE = re.compile(
-    r"(?:\bno|\bnot(?!\s+only)(?:\s+an?)?|\bwithout|\bohne|\bkeine?n?|\bf[ăa]r[ăa]|\bnu)"
+    r"(?:\bno|\bnot(?!\s+only)(?:\s+an?)?|\w+n['’]t|\bwithout|\bohne|\bkeine?n?|\bf[ăa]r[ăa]|\bnu)"
     r"\s+(?:[\w-]+\s+){0,2}$"
 )
 _NEGATION_AFTER = re.compile(
@@ -160,13 +160,17 @@ class Taxonomy:
                 continue
             hits.append(_Hit(skill, start, end, surface))
         accepted: dict[str, None] = {}
-        for hit in hits:
+        negated_through = -1  # index of the last mention a negation covers
+        for index, hit in enumerate(hits):
             name = hit.skill.name
             if name in accepted:
                 continue  # one good mention is enough; later ones need no checks
             if hit.skill.ambiguous and not _in_context(hit, text, hits):
                 continue
+            if index <= negated_through:
+                continue
             if _negated_before(lowered, hit.start) or _negated_after(lowered, hit.end):
+                negated_through = _list_end(lowered, hits, index)
                 continue
             accepted[name] = None
         return list(accepted)
@@ -217,7 +221,24 @@ def _trie_regex(spellings: Iterable[str]) -> str:
 
 # Substrings every negation contains; mentions near none of them skip the regex check.
 _CLAUSE_BREAK = re.compile(r"[,;:.()\n]")
-_NEGATION_HINTS_BEFORE = ("no", "without", "ohne", "kein", "fără", "fara", "nu ")
+_NEGATION_HINTS_BEFORE = ("no", "n't", "n’t", "without", "ohne", "kein", "fără", "fara", "nu ")
+# What joins the skills of one list: a negation before the first covers them all
+# ("not looking for Java or PHP experience", "no Java, PHP or Ruby"). A bare comma only
+# continues a list that a conjunction closes: in "No Java, Python is our language" it does not.
+_LIST_JOIN = re.compile(r"\s*(?:(?P<conj>/|&|,?\s*(?:or|and|nor|sau|și|si|oder|und|noch|ori)\b)|,)\s*")
+
+
+def _list_end(lowered: str, hits: list[_Hit], first: int) -> int:
+    """Index of the last mention in the list of skills that starts at ``hits[first]``."""
+    last = index = first
+    while index + 1 < len(hits):
+        join = _LIST_JOIN.fullmatch(lowered, hits[index].end, hits[index + 1].start)
+        if join is None:
+            break
+        index += 1
+        if join.group("conj"):
+            last = index
+    return last
 _NEGATION_HINTS_AFTER = ("not", "n't", "nicht", "nu ")
 
 
@@ -335,7 +356,17 @@ def _r_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
         return True
     if not _STATS_WORDS.search(_window(text, hit)):
         return False
-    return bool(_PREPOSITION_BEFORE.search(before)) or _in_list(hit, text)
+    return bool(_PREPOSITION_BEFORE.search(before)) or _in_list(hit, text) or bool(
+        _R_ASKED_FOR.match(text, hit.end, hit.end + 40))
+
+
+# "R is a plus", "R would be nice to have", "R is required": the letter as the subject of a
+# requirement (still only among statistics words, so "Plan R is our fallback" stays out).
+_R_ASKED_FOR = re.compile(
+    r"\s+(?:is|would\s+be|is\s+also)\s+(?:a\s+(?:big\s+|real\s+|strong\s+)?(?:plus|bonus|must|nice[- ]to[- ]have)"
+    r"|nice\s+to\s+have|required|preferred|desirable|desired|an?\s+(?:advantage|asset))\b",
+    re.IGNORECASE,
+)
 
 
 def _c_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:

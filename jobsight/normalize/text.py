@@ -93,6 +93,8 @@ _BOILERPLATE_LINE = re.compile(
       | privacy\s+(?:policy|notice|statement) | terms\s+(?:of\s+(?:use|service)|and\s+conditions)
       | all\s+rights\s+reserved | ©\s*\d{4} | copyright\s+(?:©\s*)?\d{4}
       | share\s+(?:this\s+)?(?:job|on\s+(?:linkedin|facebook|twitter|x)) | back\s+to\s+(?:jobs|search|top)
+      | (?:follow|find|connect\s+with|join|star)\s+us\s+on\s+(?:github|gitlab|linkedin|twitter|x|facebook|
+            instagram|youtube|mastodon|bluesky|medium|discord|slack)\b
       | apply\s+(?:now|for\s+this\s+job)\s*$ | sign\s+in\s+to | log\s*in\s+to\s+(?:apply|save)
       | report\s+this\s+job | save\s+(?:this\s+)?job
       | datenschutz(?:erklärung)? | impressum | chancengleichheit | gleichbehandlung
@@ -134,7 +136,7 @@ _NAV_LINE = re.compile(
 _BOILERPLATE_HINTS = (
     "opportunit", "eeo", "e.e.o", "affirmative", "regard", "religion", "creed", "accommodat",
     "verify", "transparency", "cookie", "privacy", "terms", "rights reserved", "©", "copyright",
-    "share", "back to", "apply", "sign in", "log in", "login", "report this", "save",
+    "share", "back to", "us on", "apply", "sign in", "log in", "login", "report this", "save",
     "datenschutz", "impressum", "chancengleich", "gleichbehandlung", "ansehen", "diskriminier",
     "confiden", "caracter personal", "prelucrarea",
 )

@@ -24,6 +24,12 @@ _HREF = re.compile(r"""<a\s[^>]*href=["']([^"']+)["']""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
 _WORKPLACE = re.compile(r"\b(remote|on-?site|on site|in-office|hybrid)\b", re.IGNORECASE)
+# "HYBRID (2 days in office)", "Onsite (flexible hours)": parenthesised details of the arrangement,
+# not a place (unlike "Remote (US)" or "Remote (EU time zones)").
+_WORKPLACE_DETAIL = re.compile(
+    r"\([^()]*\b(?:days?|office|week(?:ly)?|month(?:ly)?|flexible|flex|optional|occasional|"
+    r"travel|hours?|part\s+of\s+the)\b[^()]*\)",
+    re.IGNORECASE)
 _SALARY = re.compile(
     r"[$€£]\s?\d|\d\s?[kK]\b|\b\d{2,3}[,.]\d{3}\b|\b(?:USD|EUR|GBP|CAD|AUD|CHF)\b|\bequity\b",
     re.IGNORECASE)
@@ -140,7 +146,7 @@ def _classify(fields: list[str]) -> dict:
             found.setdefault("url", field)
             continue
         workplace_words = {w.lower().replace("-", "").replace(" ", "") for w in _WORKPLACE.findall(field)}
-        rest = _WORKPLACE.sub("", field).strip(" ,/()&-+") if workplace_words else field
+        rest = _WORKPLACE.sub("", _WORKPLACE_DETAIL.sub("", field)).strip(" ,/()&-+") if workplace_words else field
         if workplace_words:
             found.setdefault("workplace", _workplace(workplace_words))
             if rest and rest.lower() not in {"or", "and", "only"}:

@@ -37,11 +37,13 @@ def _posting(job: dict, page_url: str) -> RawPosting:
         company=opt_str(job.get("company")) or "",
         description=job.get("description") if isinstance(job.get("description"), str) else "",
         location=opt_str(job.get("location")),
+        # RemoteOK has no per-job workplace field: "remote" is the board's premise, and a
+        # posting may say otherwise ("(Hybrid, Lisbon)"), so normalize treats it as a default.
         workplace="remote",
         date_posted=utc_from_epoch(job.get("epoch")) or utc_from_iso(job.get("date")),
         salary=_salary(job),
         tags=str_list(job.get("tags")),
-        extra={"apply_url": opt_str(job.get("apply_url")), "slug": slug},
+        extra={"apply_url": opt_str(job.get("apply_url")), "slug": slug, "workplace_is_default": True},
     )
 
 

@@ -70,6 +70,11 @@ def _posting(fields: dict[str, str], feed_url: str, workplace: str | None) -> Ra
     if not source_id:
         raise ValueError("missing guid and link")
     region = opt_str(fields.get("region"))
+    if workplace is None and region:
+        # <region> is We Work Remotely's own element, and WWR lists only remote jobs: "USA Only"
+        # says where the remote worker may live, not where an office is. A plain RSS feed has
+        # no <region>, so its postings keep an unknown workplace for the text to settle.
+        workplace = "remote"
     return RawPosting(
         source=KIND,
         source_id=source_id,

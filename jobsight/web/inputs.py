@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
 from jobsight.auth import bearer_token
@@ -32,10 +32,38 @@ class LoginBody(Schema):
 
 
 class SubscriptionBody(Schema):
+    """``{"skill": "Python"}`` or ``{"search": {"keywords": ..., ...}}`` (checked by users)."""
+
     class Meta:
         unknown = EXCLUDE
 
-    skill = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    skill = fields.String(validate=validate.Length(min=1, max=64))
+    search = fields.Dict()
+
+    @validates_schema
+    def one_of(self, data, **kwargs):
+        if ("skill" in data) == ("search" in data):
+            raise SchemaError("Give either 'skill' or 'search'")
+
+
+def flag(request, name: str) -> bool:
+    value = (request.args.get(name) or "false").lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValidationError(f"Query parameter '{name}' must be true or false")
+    return value in ("true", "1", "yes")
+
+
+def query_int(request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError(f"Query parameter '{name}' must be an integer")
+    if not low <= value <= high:
+        raise ValidationError(f"Query parameter '{name}' must be between {low} and {high}")
+    return value
 
 
 def _first_error(messages: dict) -> str:
@@ -43,6 +71,8 @@ def _first_error(messages: dict) -> str:
     if isinstance(problems, dict):  # nested
         return _first_error(problems)
     problem = problems[0] if isinstance(problems, list) and problems else str(problems)
+    if field == "_schema":  # a rule about the whole body
+        return problem
     if problem == "Missing data for required field.":
         return f"Missing field '{field}'"
     return f"Invalid field '{field}': {problem}"
@@ -103,3 +133,16 @@ def positive_int(value, name: str) -> int:
 
 def request_token(request) -> str | None:
     return bearer_token(request.headers.get("Authorization"))
+
+
+def query_params(request, allowed, max_length: int = 200) -> dict:
+    """Query parameters as ``{name: text}`` (a repeated one joined with commas), only known names."""
+    params = {}
+    for name in request.args:
+        if name not in allowed:
+            raise ValidationError(f"Unknown query parameter '{name}' (known: {', '.join(allowed)})")
+        value = ",".join(request.args.getlist(name))
+        if len(value) > max_length:
+            raise ValidationError(f"Query parameter '{name}' too long (at most {max_length} characters)")
+        params[name] = value
+    return params

@@ -40,6 +40,42 @@ _JOB = {"type": "object", "properties": {
     "required": ["job_id", "title", "company", "location", "description", "date_posted"]}
 
 
+def _query_param(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+_SEARCH_PARAMETERS = [
+    _query_param("q", {"type": "string", "maxLength": 200}, "keywords: title (weighted most), skills, description"),
+    _query_param("location", {"type": "string", "maxLength": 100}, "a country code or name, or a city"),
+    _query_param("remote", {"type": "string", "enum": ["true", "false", "remote", "hybrid", "onsite"]},
+                 "false: hybrid or onsite"),
+    _query_param("salary_min", {"type": "integer", "minimum": 0, "maximum": 10000000},
+                 "minimum annual salary in EUR (jobs whose top of range reaches it)"),
+    _query_param("skills", {"type": "string"}, "comma-separated, at most 10, every one required; "
+                                                 "an unknown skill is a 400"),
+    _query_param("since", {"type": "string", "format": "date"}, "posted on or after (not in the future)"),
+    _query_param("company", {"type": "string", "maxLength": 200}, "company name"),
+    _query_param("source", {"type": "string", "maxLength": 100}, "seen on this source (name or kind)"),
+    _query_param("sort", {"type": "string", "enum": ["relevance", "date"]}, "default: relevance with q, else date"),
+    _query_param("page", {"type": "integer", "minimum": 1, "maximum": 1000}, "default 1"),
+    _query_param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "default 20"),
+]
+_SEARCH_RESULTS = {"type": "object", "properties": {
+    "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+    "sort": {"type": "string"},
+    "results": {"type": "array", "items": {"type": "object", "properties": {
+        "job_id": {"type": "integer"}, "title": {"type": "string"}, "company": {"type": "string"},
+        "location": {"type": "string", "nullable": True}, "remote": {"type": "boolean", "nullable": True},
+        "workplace": {"type": "string", "nullable": True}, "annual_min": {"type": "number", "nullable": True},
+        "annual_max": {"type": "number", "nullable": True}, "skills": {"type": "array", "items": {"type": "string"}},
+        "date_posted": {"type": "string", "format": "date-time", "nullable": True},
+        "n_sources": {"type": "integer"}, "score": {"type": "number"}}}},
+    "facets": {"type": "object", "properties": {
+        "skills": {"type": "array", "items": {"type": "array", "items": {}}},
+        "remote": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "location": {"type": "array", "items": {"type": "array", "items": {}}}}}}}
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
     paths = {
@@ -58,11 +94,36 @@ def openapi_document() -> dict:
             "responses": {"200": _ok("Skills", {"type": "object", "properties": {
                 "skills": {"type": "array", "items": {"type": "string"}}}}),
                 "403": _error("Another user's subscriptions"), "404": _error("No skills"), **_AUTH, **_COMMON}}},
-        "/subscriptions": {"post": {
-            "summary": "Subscribe to a skill", "security": _BEARER, "requestBody": _body("Subscription"),
-            "responses": {"201": _ok("Subscribed", {"$ref": "#/components/schemas/Message"}),
-                          "200": _ok("Already subscribed", {"$ref": "#/components/schemas/Message"}),
+        "/subscriptions": {
+            "post": {
+                "summary": "Subscribe to a skill or save a search", "security": _BEARER,
+                "requestBody": _body("Subscription"),
+                "responses": {"201": _ok("Subscribed or saved", {"$ref": "#/components/schemas/Message"}),
+                              "200": _ok("Already subscribed", {"$ref": "#/components/schemas/Message"}),
+                              **_AUTH, **_COMMON}},
+            "get": {
+                "summary": "Everything the user subscribes to", "security": _BEARER,
+                "responses": {"200": _ok("Skills and saved searches", {"type": "object", "properties": {
+                    "skills": {"type": "array", "items": {"type": "string"}},
+                    "searches": {"type": "array", "items": {"$ref": "#/components/schemas/SavedSearch"}}}}),
+                    **_AUTH, **_COMMON}}},
+        "/subscriptions/search/{search_id}": {"delete": {
+            "summary": "Delete a saved search", "security": _BEARER,
+            "parameters": [_path_param("search_id", {"type": "integer", "minimum": 1})],
+            "responses": {"204": _ok("Deleted"), "404": _error("No such saved search"), **_AUTH, **_COMMON}}},
+        "/notifications": {"get": {
+            "summary": "The user's notifications, newest first", "security": _BEARER,
+            "parameters": [
+                {"name": "unread", "in": "query", "schema": {"type": "boolean"}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
+            "responses": {"200": _ok("A page of the inbox", {"$ref": "#/components/schemas/Inbox"}),
                           **_AUTH, **_COMMON}}},
+        "/notifications/{notification_id}/read": {"post": {
+            "summary": "Mark a notification read", "security": _BEARER,
+            "parameters": [_path_param("notification_id", {"type": "integer", "minimum": 1})],
+            "responses": {"200": _ok("Read", {"$ref": "#/components/schemas/Message"}),
+                          "404": _error("No such notification"), **_AUTH, **_COMMON}}},
         "/subscriptions/{skill}": {"delete": {
             "summary": "Unsubscribe from a skill", "security": _BEARER,
             "parameters": [_path_param("skill", {"type": "string", "maxLength": 64})],
@@ -72,6 +133,11 @@ def openapi_document() -> dict:
                 {"name": "title", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 200}}],
             "responses": {"200": _ok("Jobs", {"type": "array", "items": _JOB}),
                           "404": _error("No jobs found"), **_COMMON}}},
+        "/jobs": {"get": {
+            "summary": "Search open jobs: full text (typos tolerated in titles), filters, facets, pages",
+            "parameters": _SEARCH_PARAMETERS,
+            "responses": {"200": _ok("One page of results, the total and facets over every match",
+                                     {"$ref": "#/components/schemas/SearchResults"}), **_COMMON}}},
         "/jobs/{job_id}": {"get": {
             "summary": "One canonical job with every source it was seen on",
             "parameters": [_path_param("job_id", {"type": "integer", "minimum": 1})],
@@ -112,19 +178,38 @@ def openapi_document() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Jobsight gateway", "version": jobsight.__version__,
-                 "description": "Job search, insights and subscriptions. Every response carries X-Request-ID."},
+                 "description": (
+                     "Job search, insights and subscriptions. Every response carries X-Request-ID. "
+                     "Live notifications: open a websocket at /ws?token=<bearer token>; the server sends "
+                     '{"type": "notification", "notification": {...}} frames (unread ones first), the client '
+                     'acknowledges with {"type": "ack", "ids": [...]}; {"type": "ping"} is answered with pong.')},
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
             "schemas": {
                 "Message": _MSG,
+                "SearchResults": _SEARCH_RESULTS,
                 "SignUp": {"type": "object", "required": ["name", "email", "password"], "properties": {
                     "name": {"type": "string", "maxLength": 100}, "email": {"type": "string", "format": "email"},
                     "password": {"type": "string", "minLength": 8}}},
                 "Login": {"type": "object", "required": ["email", "password"], "properties": {
                     "email": {"type": "string"}, "password": {"type": "string"}}},
-                "Subscription": {"type": "object", "required": ["skill"], "properties": {
-                    "skill": {"type": "string", "maxLength": 64}}},
+                "Subscription": {"type": "object", "description": "Either skill or search", "properties": {
+                    "skill": {"type": "string", "maxLength": 64},
+                    "search": {"$ref": "#/components/schemas/SearchSpec"}}},
+                "SearchSpec": {"type": "object", "required": ["keywords"], "properties": {
+                    "keywords": {"type": "string", "maxLength": 200},
+                    "location": {"type": "string", "maxLength": 100},
+                    "remote": {"oneOf": [{"type": "boolean"}, {"type": "string", "enum": ["remote", "hybrid", "onsite"]}]},
+                    "salary_min": {"type": "number", "minimum": 0, "description": "annual, EUR"},
+                    "skills": {"type": "array", "maxItems": 10, "items": {"type": "string"}}}},
+                "SavedSearch": {"allOf": [{"$ref": "#/components/schemas/SearchSpec"}, {"type": "object",
+                                "properties": {"id": {"type": "integer"}, "created_at": {"type": "string"}}}]},
+                "Inbox": {"type": "object", "properties": {
+                    "total": {"type": "integer"}, "unread": {"type": "integer"}, "page": {"type": "integer"},
+                    "notifications": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "job": {"type": "object"}, "reasons": {"type": "array"},
+                        "created_at": {"type": "string"}, "read": {"type": "boolean"}}}}}},
                 "SignedUp": {"type": "object", "properties": {
                     "msg": {"type": "string"}, "websocket": {"type": "string"}, "user_id": {"type": "integer"}}},
                 "LoggedIn": {"type": "object", "properties": {

@@ -45,7 +45,8 @@ class JsonWsgiApp(WsgiApp):
             response = provider.handle_request(request)
         except HTTPException as exc:
             response = error_response(exc, request_id)
-        response.headers[REQUEST_ID_HEADER] = request_id
+        if hasattr(response, "headers"):  # a websocket upgrade is a bare WSGI app
+            response.headers[REQUEST_ID_HEADER] = request_id
         return response(environ, start_response)
 
 

@@ -81,3 +81,21 @@ def scraper_events(system, config):
 
     yield drain
     connection.release()
+
+
+def wait_for_quiet_queues(config, seconds: float = 180.0) -> None:
+    """Block until every queue of the suite's vhost is drained (events from earlier tests
+    handled), so a test sees the effects of its own events, not a backlog."""
+    import time
+    from urllib.parse import quote, urlsplit
+
+    vhost = urlsplit(config["AMQP_URI"]).path.lstrip("/") or "/"
+    url = f"http://127.0.0.1:15672/api/queues/{quote(vhost, safe='')}"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        queues = requests.get(url, auth=("guest", "guest"), timeout=5).json()
+        busy = [q["name"] for q in queues if q.get("messages", 0) and not q["name"].startswith("rpc.reply")]
+        if not busy:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"queues still busy after {seconds:.0f}s: {busy}")

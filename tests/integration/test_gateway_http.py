@@ -113,7 +113,7 @@ def test_subscriptions_need_the_token_of_that_user(http, gateway, account):
 
 def test_subscription_input_errors(http, gateway, account):
     headers = auth(account["token"])
-    assert http.post(f"{gateway}/subscriptions", json={}, headers=headers).json()["msg"] == "Missing field 'skill'"
+    assert http.post(f"{gateway}/subscriptions", json={}, headers=headers).json()["msg"] == "Give either 'skill' or 'search'"
     assert http.post(f"{gateway}/subscriptions", json={"skill": 3}, headers=headers).status_code == 400
     assert http.post(f"{gateway}/subscriptions", json={"skill": "<b>x</b>"}, headers=headers).status_code == 400
     assert http.delete(f"{gateway}/subscriptions/Haskell", headers=headers).status_code == 404

@@ -4,6 +4,9 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import text
 
+from jobsight.warehouse import load, records
+from tests.integration.etl_support import reset_warehouse
+
 pytestmark = pytest.mark.integration
 
 JOBS = [
@@ -26,22 +29,19 @@ def seeded(engines):
                 "status, version) VALUES (:id, :t, :c, lower(:c), 'Berlin, DE', :d, :p, :s, :st, 1)"),
                 {"id": i, "t": title, "c": company, "d": f"{title} at {company}", "s": skills, "st": status,
                  "p": datetime(2026, 11, i, tzinfo=timezone.utc)})
+    reset_warehouse(engines["warehouse"])
     with engines["warehouse"].begin() as conn:
-        conn.execute(text("TRUNCATE fact_job, bridge_job_skill"))
-        for i, (title, company, skills, lo, hi, cur, exp, status) in enumerate(JOBS, start=1):
-            conn.execute(text(
-                "INSERT INTO fact_job (job_id, title, company, annual_min, annual_max, annual_currency, "
-                "experience_years, status, n_sources, source_version) "
-                "VALUES (:id, :t, :c, :lo, :hi, :cur, :exp, :st, 1, 1)"),
-                {"id": i, "t": title, "c": company, "lo": lo, "hi": hi, "cur": cur, "exp": exp, "st": status})
-            for skill in skills:
-                conn.execute(text("INSERT INTO bridge_job_skill (job_id, skill) VALUES (:id, :s)"),
-                             {"id": i, "s": skill})
+        load.load_jobs(conn, [records.stage_row({
+            "job_id": i, "version": 1, "status": status, "title": title, "company": company,
+            "location": "Berlin, DE", "country": "DE", "skills": skills, "experience_years": exp,
+            "salary": {"annual_min": lo, "annual_max": hi, "annual_currency": cur},
+            "first_seen": datetime(2026, 11, i, tzinfo=timezone.utc).isoformat(),
+            "closed_at": datetime(2026, 11, 20, tzinfo=timezone.utc).isoformat() if status == "closed" else None,
+        }) for i, (title, company, skills, lo, hi, cur, exp, status) in enumerate(JOBS, start=1)])
     yield
     with engines["jobs"].begin() as conn:
         conn.execute(text("TRUNCATE jobs CASCADE"))
-    with engines["warehouse"].begin() as conn:
-        conn.execute(text("TRUNCATE fact_job, bridge_job_skill"))
+    reset_warehouse(engines["warehouse"])
 
 
 def test_find_jobs_matches_titles_through_typos_and_skips_closed(http, gateway, seeded):

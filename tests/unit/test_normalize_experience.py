@@ -91,3 +91,38 @@ def test_implausible_numbers_are_ignored():
 def test_first_stated_requirement_wins():
     text = "Requirements:\n- 4+ years of Java experience\n- 2+ years with Kubernetes"
     assert min_years(text) == 4
+
+
+def test_a_skills_experience_not_being_required_is_not_zero():
+    text = "This is not a React role, so React experience is not required.\n2+ years of frontend experience."
+    assert min_years(text) == 2
+    assert min_years("C++ experience is not required. 3+ years of Go experience.") == 3
+    assert min_years("React experience is not required.") is None
+    # General experience not being required is still zero.
+    assert min_years("Experience is not required.") == 0
+    assert min_years("- Prior experience is not required") == 0
+
+
+@pytest.mark.parametrize("text, years", [("1-3 ani", 1), ("2-4 years", 2), ("3 Jahre", 3), ("6 luni", 0.5)])
+def test_a_dedicated_experience_field_needs_no_experience_words(text, years):
+    assert min_years(text, about_experience=True) == years
+
+
+def test_a_dedicated_experience_field_still_ignores_unrelated_years():
+    assert min_years("fondată acum 15 ani", about_experience=True) is None
+    assert min_years("—", about_experience=True) is None
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("Python, spaCy and scikit-learn. 5 years of NLP work.", 5),
+        ("Requirements:\n- 4 years of data-platform work", 4),
+        ("You bring 3 years of backend work.", 3),
+        ("After 10 years of research work, we launched the product.", None),
+        ("We put 10 years of product work into this.", None),
+        ("Founded 10 years ago; years of work went into it.", None),
+    ],
+)
+def test_years_of_field_work_count_only_as_a_requirement(text, years):
+    assert min_years(text) == years

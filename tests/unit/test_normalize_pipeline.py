@@ -61,6 +61,18 @@ def test_structured_salary_beats_salary_text_and_description():
     assert posting.salary.annual_min == pytest.approx(to_base(100 * 2080, "USD", POSTED.date()), abs=0.01)
 
 
+def test_structured_pay_with_an_implausible_period_is_re_read_from_the_description():
+    # Greenhouse files a "Pay range" of $28–$34 as yearly; the description says per hour.
+    described = "<p>Onsite role. Pay: $28–$34 per hour, plus shift differential.</p>"
+    posting = normalize(raw(salary=StructuredSalary(28, 34, "USD", "year"), description=described))
+    salary = posting.salary
+    assert (salary.min, salary.max, salary.currency, salary.period) == (28, 34, "USD", "hour")
+    assert salary.annual_min == pytest.approx(to_base(28 * 2080, "USD", POSTED.date()), abs=0.01)
+    # Without a stated period, the magnitude decides; plausible structured pay is left alone.
+    assert normalize(raw(salary=StructuredSalary(28, 34, "USD", "year"), description="")).salary.period == "hour"
+    assert normalize(raw(salary=StructuredSalary(90000, None, "USD", "year"))).salary.period == "year"
+
+
 def test_salary_text_beats_description():
     posting = normalize(raw(salary_text="15 000 - 25 000 MDL", country="MD", location="Chisinau"))
     assert (posting.salary.min, posting.salary.currency, posting.salary.period) == (15000, "MDL", "month")

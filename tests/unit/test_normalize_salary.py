@@ -10,6 +10,7 @@ from jobsight.normalize.salary import (
     rate_table,
     salary_in_text,
     to_base,
+    with_plausible_period,
 )
 from jobsight.posting import StructuredSalary
 
@@ -192,7 +193,65 @@ def test_from_structured_falls_back_to_its_raw_text():
         ("Founded in 2010, 50 employees, 401(k) and 25 days off", None),
         ("We grew revenue by 40% to $5M last year", None),
         ("", None),
+        # The phrase ends with its clause, so another sentence's "a week" is not its period.
+        ("Salary: £65,000 - £80,000 + 10% bonus. Hybrid: 2 days a week in our office.", "£65,000 - £80,000 + 10% bonus"),
+        ("Salary: €60k p.a. Remote", "€60k p.a"),
+        # A period next to the amount is salary context on its own, in any of our languages.
+        ("20 Std./Woche, 18 € pro Stunde. Hybrid: 2 Tage pro Woche im Büro.", "18 € pro Stunde"),
+        ("Six-month contract, outside IR35, £550/day.", "£550/day"),
+        # A bound just before the amount is kept.
+        ("Salary: from 65,000 EUR per year. Fully remote within the EU.", "from 65,000 EUR per year"),
+        ("Gehalt: ab 3.500 € monatlich", "ab 3.500 € monatlich"),
+        ("We raised $20M in year one.", None),
+        # A period without a salary word only makes pay of a size one could live on.
+        ("Free lunch worth €10 a day.", None),
+        ("A €30 a week gym allowance.", None),
     ],
 )
 def test_salary_in_text(description, found):
     assert salary_in_text(description) == found
+
+
+@pytest.mark.parametrize(
+    "description, expected",
+    [
+        ("Salary: £65,000 - £80,000 + 10% bonus. Hybrid: 2 days a week in our office.", (65000, 80000, "GBP", "year")),
+        ("20 Std./Woche, 18 € pro Stunde. Hybrid: 2 Tage pro Woche im Büro.", (18, 18, "EUR", "hour")),
+        ("Salary: from 65,000 EUR per year. Fully remote.", (65000, None, "EUR", "year")),
+        ("Six-month contract, outside IR35, £550/day.", (550, 550, "GBP", "day")),
+    ],
+)
+def test_salary_found_in_text_parses(description, expected):
+    assert parsed(salary_in_text(description)) == expected
+
+
+def test_period_words_of_another_clause_are_not_the_salarys():
+    assert parsed("£65,000 - £80,000 + 10% bonus. Hybrid: 2 days a week")[3] == "year"
+    assert parsed("£65,000 - £80,000 + 10% bonus; 2 days a week in office")[3] == "year"
+    assert parsed("Hourly rate: $50")[3] == "hour"  # before the amount, same clause
+
+
+def test_digits_glued_to_a_word_are_not_an_amount():
+    assert parse_salary("outside IR35") is None
+    assert parsed("outside IR35, £550/day") == (550, 550, "GBP", "day")
+    assert parse_salary("EUR60,000").min == 60000  # a currency flush against its amount is still one
+
+
+@pytest.mark.parametrize(
+    "structured, text, period",
+    [
+        # Filed as yearly, but $28–$34 a year is no salary: the description says per hour.
+        (StructuredSalary(28, 34, "USD", "year"), "Pay: $28–$34 per hour, plus shift differential.", "hour"),
+        # No stated period (or one for other amounts): the magnitude decides.
+        (StructuredSalary(28, 34, "USD", "year"), "Pay range on request. Shift bonus $2 per week.", "hour"),
+        (StructuredSalary(400, 500, "EUR", "year"), "", "month"),
+        (StructuredSalary(400, 500, "EUR", "year"), "Rate: €400-€500 per day, outside IR35.", "day"),
+        # Plausible pay keeps the source's period.
+        (StructuredSalary(60000, 80000, "USD", "year"), "Pay: $28 per hour", "year"),
+        (StructuredSalary(28, 34, "USD", "hour"), "", "hour"),
+    ],
+)
+def test_implausible_structured_pay_is_re_read(structured, text, period):
+    salary = with_plausible_period(from_structured(structured), text)
+    assert (salary.min, salary.max, salary.period) == (structured.min, structured.max, period)
+    assert salary.annual_min > 1000

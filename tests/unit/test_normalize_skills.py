@@ -119,6 +119,10 @@ def test_go_needs_language_context(taxonomy, text, present):
         ("Our R&D department", False),
         ("Contact R. Smith in HR", False),
         ("Plan R is our fallback", False),
+        ("- Solid statistical modelling (GLMs, GBMs)\n- R is a plus; PySpark experience is a bonus", True),
+        ("Statistics background; R would be nice to have.", True),
+        ("A small insurer with a big R&D budget and statistical models.", False),
+        ("Plan R is a plus for the team", False),
     ],
 )
 def test_r_needs_statistics_context(taxonomy, text, present):
@@ -185,10 +189,42 @@ def test_swift_rust_excel_rules(taxonomy, text, skill, present):
         "without PHP",
         "This is not a React role",
         "Kein Java nötig",
+        "We're not looking for Java or PHP experience.",
+        "No Java, PHP or Ruby.",
+        "no Java/PHP needed",
+        "This is not a Java role; we don't need Java experience.",
+        "We don’t use Ruby",
+        "It doesn't need PHP",
     ],
 )
 def test_negated_mentions_do_not_count(taxonomy, text):
     assert taxonomy.extract(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, skills",
+    [
+        ("We're not looking for Java or PHP experience. Python and Django daily.", ["Python", "Django"]),
+        # A bare comma after a negated skill ends the negation unless a conjunction closes a list.
+        ("No Java, Python is our language.", ["Python"]),
+        ("No Java needed; PHP and Ruby are fine.", ["PHP", "Ruby"]),
+    ],
+)
+def test_a_negation_covers_its_whole_list_and_no_more(taxonomy, text, skills):
+    assert taxonomy.extract(text) == skills
+
+
+@pytest.mark.parametrize(
+    "text, skills",
+    [
+        ("Sehr gute Deutsch- und Englischkenntnisse", ["German", "English"]),
+        ("Gute Englischkenntnisse", ["English"]),
+        ("Sehr gute Deutschkenntnisse (C1)", ["German"]),
+        ("Englisch- und Deutschkenntnisse von Vorteil", ["English", "German"]),
+    ],
+)
+def test_german_language_compounds(taxonomy, text, skills):
+    assert taxonomy.extract(text) == skills
 
 
 def test_a_later_positive_mention_still_counts(taxonomy):

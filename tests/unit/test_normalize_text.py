@@ -54,6 +54,8 @@ def test_hn_style_paragraphs():
         "Wir freuen uns über Bewerbungen unabhängig von Geschlecht – Chancengleichheit ist uns wichtig.",
         "Datenschutzerklärung",
         "Prin aplicare, sunteți de acord cu prelucrarea datelor cu caracter personal.",
+        "Follow us on GitHub, LinkedIn and Twitter · Brightloop Inc. · Vancouver, BC",
+        "Find us on LinkedIn",
     ],
 )
 def test_boilerplate_lines_are_dropped(line):
@@ -81,3 +83,13 @@ def test_job_content_is_kept():
 
 def test_empty():
     assert strip_boilerplate("") == ""
+
+
+def test_social_links_footer_names_no_skills():
+    from jobsight.normalize import default_taxonomy
+
+    text = strip_boilerplate("CI runs on GitHub Actions.\nFollow us on GitHub, LinkedIn and Twitter · Acme Inc.")
+    assert text == "CI runs on GitHub Actions."
+    assert default_taxonomy().extract(text) == ["GitHub Actions"]
+    # A job line that names GitHub is kept.
+    assert strip_boilerplate("You know your way around GitHub and code review.") != ""

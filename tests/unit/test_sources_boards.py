@@ -1,4 +1,5 @@
 """RemoteOK, Remotive and Arbeitnow: the public job-board APIs."""
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,6 +25,22 @@ def test_remoteok_skips_legal_notice_and_zero_salary():
     assert first.date_posted == datetime(2024, 5, 6, 10, 6, 40, tzinfo=timezone.utc)
     assert second.salary is None and second.source_id == "1092882"
     assert len(result.skipped) == 1  # the job with no position; the legal notice is not a skip
+
+
+def test_remoteok_remote_is_a_board_default_the_posting_can_override():
+    from jobsight.normalize import normalize
+
+    def job(**fields):
+        item = {"id": 7, "position": "Full Stack Developer", "company": "Marítima Tech", **fields}
+        posting = remoteok.parse(json.dumps([{"legal": "..."}, item]), "https://remoteok.com/api").postings[0]
+        assert posting.workplace == "remote" and posting.extra["workplace_is_default"] is True
+        return normalize(posting)
+
+    hybrid = job(position="Full Stack Developer (Hybrid, Lisbon)", location="Lisbon, Portugal",
+                 description="<p>This position is hybrid: 2 days a week in our Lisbon office.</p>")
+    assert (hybrid.workplace, hybrid.remote) == ("hybrid", False)
+    silent = job(location="Lisbon, Portugal", description="<p>Build port-logistics software.</p>")
+    assert (silent.workplace, silent.remote) == ("remote", True)
 
 
 def test_remotive_keeps_salary_text():

@@ -57,6 +57,21 @@ def test_fields_in_another_order():
     assert fifth.salary_text == "€70,000 – €90,000"
 
 
+def test_workplace_details_in_parentheses_are_not_the_location():
+    def header(line):
+        item = {"id": 77, "type": "comment", "time": 1738600000, "text": line + "<p>We build things."}
+        return hn.parse(json.dumps(item), item_url(77)).postings[0]
+
+    hybrid = header("Maplewave | Senior Data Engineer | Toronto, ON | HYBRID (2 days in office) | $145k")
+    assert (hybrid.location, hybrid.workplace) == ("Toronto, ON", "hybrid")
+    onsite = header("Acme | Engineer | ONSITE (flexible hours) | Austin, TX")
+    assert (onsite.location, onsite.workplace) == ("Austin, TX", "onsite")
+    remote = header("Globex | Engineer | REMOTE (US)")
+    assert (remote.location, remote.workplace) == ("REMOTE (US)", "remote")
+    zones = header("Globex | Engineer | REMOTE (UTC-5 to UTC+1)")
+    assert (zones.location, zones.workplace) == ("REMOTE (UTC-5 to UTC+1)", "remote")
+
+
 def test_non_conforming_and_deleted_comments_are_skipped():
     for n in (3, 4):
         result = hn.parse(comment(n), item_url(40224300 + n - 1))

@@ -42,3 +42,26 @@ def test_entities_are_not_expanded():
     <rss><channel><item><title>X: &b;</title><guid>1</guid></item></channel></rss>"""
     result = rss.parse(bomb, URL)
     assert all("aaaaaaaaaa" * 8 not in p.title for p in result.postings)
+
+
+def test_a_wwr_region_marks_the_posting_remote_and_locates_the_worker():
+    first, second = rss.parse(FEED, URL).postings
+    assert (first.workplace, first.location) == ("remote", "Anywhere in the World")
+    assert (second.workplace, second.location) == ("remote", "Europe Only")
+
+
+def test_a_feed_without_region_leaves_workplace_to_the_text_or_the_source_config():
+    plain = b"""<rss><channel><item><title>Acme: Engineer</title><guid>1</guid>
+    <location>Berlin</location></item></channel></rss>"""
+    assert rss.parse(plain, URL).postings[0].workplace is None
+    assert rss.parse(plain, URL, {"workplace": "hybrid"}).postings[0].workplace == "hybrid"
+    assert rss.parse(FEED, URL, {"workplace": "onsite"}).postings[0].workplace == "onsite"
+
+
+def test_region_only_rss_posting_normalizes_as_remote_in_that_region():
+    from jobsight.normalize import normalize
+
+    feed = b"""<rss><channel><item><title>Acme: Engineer</title><guid>1</guid>
+    <region>USA Only</region><description>&lt;p&gt;Build APIs.&lt;/p&gt;</description></item></channel></rss>"""
+    posting = normalize(rss.parse(feed, URL).postings[0])
+    assert (posting.remote, posting.workplace, posting.country) == (True, "remote", "US")

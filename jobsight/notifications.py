@@ -1,0 +1,251 @@
+"""Saved searches, matching new jobs to subscribers, and the notification inbox (users_db).
+
+Matching never scans every user: skill subscriptions are found through their index, saved
+searches through an inverted index of their keywords' trigrams (a title can only match
+keywords it shares at least 60% of their trigrams with), then confirmed with the very
+operator search uses (``keywords <% lower(title)``, jobsight.textmatch).
+Each user gets exactly one notification per canonical job, listing every reason.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Float, String, and_, bindparam, cast, delete, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from jobsight.db.users import Notification, ProcessedEvent, SavedSearch, SavedSearchTrigram, Subscription, User
+from jobsight.errors import NotFound, ValidationError
+from jobsight.normalize import default_taxonomy
+from jobsight.textmatch import WORD_SIMILARITY_THRESHOLD, normalize_keywords
+
+MAX_SEARCHES_PER_USER = 50
+MAX_SEARCH_SKILLS = 10
+MAX_SALARY = 10_000_000
+WORKPLACES = ("remote", "hybrid", "onsite")
+_LOCATION = re.compile(r"^[\w .,'()-]{1,100}$", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    keywords: str
+    location: str | None = None
+    remote: str | None = None
+    salary_min: float | None = None
+    skills: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"keywords": self.keywords, "location": self.location, "remote": self.remote,
+                "salary_min": self.salary_min, "skills": list(self.skills)}
+
+
+def parse_search(data) -> SearchSpec:
+    """Validate a saved search as a user sends it; ValidationError says what is wrong."""
+    if not isinstance(data, dict):
+        raise ValidationError("search must be an object with at least 'keywords'")
+    unknown = set(data) - {"keywords", "location", "remote", "salary_min", "skills"}
+    if unknown:
+        raise ValidationError(f"Unknown search field(s): {', '.join(sorted(unknown))}")
+    if "keywords" not in data:
+        raise ValidationError("search needs 'keywords'")
+    keywords = normalize_keywords(data["keywords"])
+    location = data.get("location")
+    if location is not None:
+        if not isinstance(location, str) or not _LOCATION.match(location.strip()):
+            raise ValidationError("location must be a place name of at most 100 characters")
+        location = " ".join(location.split())
+    remote = data.get("remote")
+    if remote is True:
+        remote = "remote"
+    elif remote is False:
+        remote = "onsite"
+    elif remote is not None and remote not in WORKPLACES:
+        raise ValidationError("remote must be true, false, 'remote', 'hybrid' or 'onsite'")
+    salary_min = data.get("salary_min")
+    if salary_min is not None:
+        if isinstance(salary_min, bool) or not isinstance(salary_min, (int, float)) or \
+                not math.isfinite(salary_min) or not 0 <= salary_min <= MAX_SALARY:
+            raise ValidationError(f"salary_min must be an annual amount in EUR between 0 and {MAX_SALARY:,}")
+        salary_min = float(salary_min)
+    skills = data.get("skills") or []
+    if not isinstance(skills, list) or len(skills) > MAX_SEARCH_SKILLS or \
+            not all(isinstance(s, str) for s in skills):
+        raise ValidationError(f"skills must be a list of at most {MAX_SEARCH_SKILLS} skill names")
+    canonical = []
+    taxonomy = default_taxonomy()
+    for skill in skills:
+        name = taxonomy.canonical(skill.strip())
+        if name is None:
+            raise ValidationError(f"Unknown skill '{skill}'")
+        canonical.append(name)
+    return SearchSpec(keywords, location, remote, salary_min, tuple(sorted(set(canonical))))
+
+
+def search_dict(search: SavedSearch) -> dict:
+    return {"id": search.id, "keywords": search.keywords, "location": search.location, "remote": search.remote,
+            "salary_min": search.salary_min, "skills": list(search.skills or []),
+            "created_at": search.created_at.isoformat() if search.created_at else None}
+
+
+class SavedSearches:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, user_id: int, spec: SearchSpec) -> dict:
+        count = self.session.scalar(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user_id))
+        if count >= MAX_SEARCHES_PER_USER:
+            raise ValidationError(f"At most {MAX_SEARCHES_PER_USER} saved searches per user")
+        trigrams = self.session.scalar(select(func.show_trgm(spec.keywords)))
+        search = SavedSearch(user_id=user_id, keywords=spec.keywords, trigram_count=len(trigrams),
+                             location=spec.location, remote=spec.remote, salary_min=spec.salary_min,
+                             skills=list(spec.skills))
+        self.session.add(search)
+        self.session.flush()
+        self.session.add_all(SavedSearchTrigram(trigram=t, search_id=search.id) for t in trigrams)
+        self.session.commit()
+        return search_dict(search)
+
+    def list(self, user_id: int) -> list[dict]:
+        rows = self.session.scalars(select(SavedSearch).where(SavedSearch.user_id == user_id).order_by(SavedSearch.id))
+        return [search_dict(s) for s in rows]
+
+    def remove(self, user_id: int, search_id: int) -> None:
+        removed = self.session.execute(delete(SavedSearch).where(
+            SavedSearch.id == search_id, SavedSearch.user_id == user_id)).rowcount
+        if not removed:
+            raise NotFound("No such saved search")
+        self.session.commit()
+
+
+def job_summary(job: dict) -> dict:
+    salary = job.get("salary") or {}
+    sources = job.get("sources") or []
+    return {"job_id": job["job_id"], "title": job["title"], "company": job["company"],
+            "location": job.get("location"), "workplace": job.get("workplace"), "skills": job.get("skills") or [],
+            "annual_min": salary.get("annual_min"), "annual_max": salary.get("annual_max"),
+            "annual_currency": salary.get("annual_currency"), "date_posted": job.get("date_posted"),
+            "url": sources[0]["url"] if sources else None}
+
+
+def check_job(job) -> dict:
+    """The fields matching needs, checked (an event from the wire is untrusted input)."""
+    if not isinstance(job, dict):
+        raise ValidationError("event data has no job object")
+    if not isinstance(job.get("job_id"), int) or not isinstance(job.get("title"), str) or \
+            not isinstance(job.get("company"), str):
+        raise ValidationError("job needs an integer job_id, a title and a company")
+    if not isinstance(job.get("skills", []), list):
+        raise ValidationError("job skills must be a list")
+    return job
+
+
+def matches(session: Session, job: dict) -> dict[int, list[dict]]:
+    """Every user whose subscriptions match the job, with the reasons: {user_id: [reason, ...]}."""
+    reasons: dict[int, list[dict]] = {}
+    skills = [s for s in job.get("skills") or [] if isinstance(s, str)]
+    if skills:
+        rows = session.execute(select(Subscription.user_id, Subscription.skill).where(
+            Subscription.skill_key.in_([s.lower() for s in skills])))
+        for user_id, skill in rows:
+            reasons.setdefault(user_id, []).append({"type": "skill", "skill": skill})
+    salary = job.get("salary") or {}
+    place = " | ".join(str(job.get(k) or "") for k in ("location", "city", "region", "country"))
+    title = job["title"].lower()
+    candidates = (
+        select(SavedSearchTrigram.search_id, func.count().label("shared"))
+        .where(SavedSearchTrigram.trigram == func.any(func.show_trgm(bindparam("title"))))
+        .group_by(SavedSearchTrigram.search_id)
+        .subquery())
+    # Explicit casts: psycopg2 sends None as an untyped NULL.
+    best_salary = func.coalesce(cast(bindparam("annual_max"), Float), cast(bindparam("annual_min"), Float))
+    query = (
+        select(SavedSearch.id, SavedSearch.user_id, SavedSearch.keywords)
+        .join(candidates, candidates.c.search_id == SavedSearch.id)
+        .where(
+            candidates.c.shared >= SavedSearch.trigram_count * WORD_SIMILARITY_THRESHOLD,
+            SavedSearch.keywords.op("<%")(bindparam("title")),
+            (SavedSearch.remote.is_(None)) | (SavedSearch.remote == bindparam("workplace", type_=String)),
+            (SavedSearch.salary_min.is_(None)) | (best_salary >= SavedSearch.salary_min),
+            (SavedSearch.location.is_(None)) | literal(place).ilike(func.concat("%", SavedSearch.location, "%")),
+            SavedSearch.skills.contained_by(bindparam("skills")),
+        ))
+    rows = session.execute(query, {
+        "title": title, "workplace": job.get("workplace"), "annual_min": salary.get("annual_min"),
+        "annual_max": salary.get("annual_max") if salary.get("annual_currency") in (None, "EUR") else None,
+        "skills": skills})
+    for search_id, user_id, keywords in rows:
+        reasons.setdefault(user_id, []).append({"type": "search", "search_id": search_id, "keywords": keywords})
+    return reasons
+
+
+def record_event(session: Session, event_id: str, event_type: str) -> bool:
+    """Mark an event processed (in the caller's transaction); False when it already was."""
+    inserted = session.execute(insert(ProcessedEvent).values(event_id=event_id, event_type=event_type)
+                               .on_conflict_do_nothing().returning(ProcessedEvent.event_id)).first()
+    return inserted is not None
+
+
+def notify(session: Session, event_id: str, job: dict, reasons: dict[int, list[dict]]) -> list[dict]:
+    """Store one notification per (user, job); users already told about this job are skipped."""
+    if not reasons:
+        return []
+    summary = job_summary(job)
+    rows = [{"user_id": user_id, "job_id": job["job_id"], "job": summary, "reasons": why, "event_id": event_id}
+            for user_id, why in sorted(reasons.items())]
+    created = session.execute(
+        insert(Notification).values(rows).on_conflict_do_nothing(constraint="uq_notifications_user_job")
+        .returning(Notification.id, Notification.user_id, Notification.created_at, Notification.reasons)).all()
+    return [{"id": row.id, "user_id": row.user_id, "job": summary, "reasons": row.reasons,
+             "created_at": row.created_at.isoformat(), "read": False} for row in created]
+
+
+def notification_dict(n: Notification) -> dict:
+    return {"id": n.id, "job": n.job, "reasons": n.reasons, "created_at": n.created_at.isoformat(),
+            "read": n.read_at is not None}
+
+
+class Inbox:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def page(self, user_id: int, unread_only: bool = False, page: int = 1, per_page: int = 20) -> dict:
+        if not isinstance(page, int) or not 1 <= page <= 10_000:
+            raise ValidationError("page must be an integer from 1 to 10000")
+        if not isinstance(per_page, int) or not 1 <= per_page <= 100:
+            raise ValidationError("per_page must be an integer from 1 to 100")
+        mine = Notification.user_id == user_id
+        condition = and_(mine, Notification.read_at.is_(None)) if unread_only else mine
+        total = self.session.scalar(select(func.count()).select_from(Notification).where(condition))
+        unread = self.session.scalar(select(func.count()).select_from(Notification).where(
+            mine, Notification.read_at.is_(None)))
+        rows = self.session.scalars(select(Notification).where(condition).order_by(Notification.id.desc())
+                                    .offset((page - 1) * per_page).limit(per_page))
+        return {"total": total, "unread": unread, "page": page, "per_page": per_page,
+                "notifications": [notification_dict(n) for n in rows]}
+
+    def mark_read(self, user_id: int, ids) -> dict:
+        """Mark the user's notifications read: {"read": newly read, "missing": not the user's}."""
+        if not isinstance(ids, list) or not ids or len(ids) > 500 or \
+                not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
+            raise ValidationError("ids must be a list of 1 to 500 notification ids")
+        owned = set(self.session.scalars(select(Notification.id).where(
+            Notification.user_id == user_id, Notification.id.in_(ids))))
+        marked = self.session.execute(
+            update(Notification).where(Notification.user_id == user_id, Notification.id.in_(owned),
+                                       Notification.read_at.is_(None))
+            .values(read_at=func.now()).returning(Notification.id)).scalars().all()
+        self.session.commit()
+        return {"read": sorted(marked), "missing": sorted(set(ids) - owned)}
+
+
+def stats(session: Session) -> dict:
+    total, unread = session.execute(select(func.count(), func.count().filter(Notification.read_at.is_(None)))
+                                    .select_from(Notification)).one()
+    processed = session.scalar(select(func.count()).select_from(ProcessedEvent))
+    users = session.scalar(select(func.count()).select_from(User))
+    searches = session.scalar(select(func.count()).select_from(SavedSearch))
+    subscriptions = session.scalar(select(func.count()).select_from(Subscription))
+    return {"notifications": total, "unread": unread, "events_processed": processed, "users": users,
+            "skill_subscriptions": subscriptions, "saved_searches": searches}
