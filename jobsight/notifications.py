@@ -8,11 +8,12 @@ Each user gets exactly one notification per canonical job, listing every reason.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Float, String, and_, bindparam, cast, delete, func, literal, select, update
+from sqlalchemy import Float, String, and_, bindparam, cast, delete, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -187,18 +188,30 @@ def record_event(session: Session, event_id: str, event_type: str) -> bool:
     return inserted is not None
 
 
-def notify(session: Session, event_id: str, job: dict, reasons: dict[int, list[dict]]) -> list[dict]:
-    """Store one notification per (user, job); users already told about this job are skipped."""
+def notify(session: Session, event_id: str, job: dict, reasons: dict[int, list[dict]]) -> dict | None:
+    """Store one notification per (user, job); users already told about this job are skipped.
+
+    Returns what the gateways need to push, the job's summary once for all its notifications:
+    ``{"job": summary, "notifications": [{"id", "user_id", "reasons", "created_at"}, ...]}``.
+    """
     if not reasons:
-        return []
+        return None
     summary = job_summary(job)
-    rows = [{"user_id": user_id, "job_id": job["job_id"], "job": summary, "reasons": why, "event_id": event_id}
-            for user_id, why in sorted(reasons.items())]
-    created = session.execute(
-        insert(Notification).values(rows).on_conflict_do_nothing(constraint="uq_notifications_user_job")
-        .returning(Notification.id, Notification.user_id, Notification.created_at, Notification.reasons)).all()
-    return [{"id": row.id, "user_id": row.user_id, "job": summary, "reasons": row.reasons,
-             "created_at": row.created_at.isoformat(), "read": False} for row in created]
+    users = sorted(reasons)
+    # One statement whatever the number of users, the job summary sent once (not per row).
+    created = session.execute(text(
+        "INSERT INTO notifications (user_id, job_id, job, reasons, event_id) "
+        "SELECT u, :job_id, CAST(:job AS jsonb), r, :event_id "
+        "FROM unnest(CAST(:users AS bigint[]), CAST(:reasons AS jsonb[])) AS t(u, r) "
+        "ON CONFLICT ON CONSTRAINT uq_notifications_user_job DO NOTHING "
+        "RETURNING id, user_id, created_at, reasons"),
+        {"job_id": job["job_id"], "job": json.dumps(summary), "event_id": event_id, "users": users,
+         "reasons": [json.dumps(reasons[u]) for u in users]}).all()
+    if not created:
+        return None
+    return {"job": summary, "notifications": [
+        {"id": row.id, "user_id": row.user_id, "reasons": row.reasons, "created_at": row.created_at.isoformat()}
+        for row in created]}
 
 
 def notification_dict(n: Notification) -> dict:

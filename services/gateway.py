@@ -5,6 +5,7 @@ from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
 from nameko.rpc import rpc
 
+from jobsight import insights as insights_rules
 from jobsight.errors import Forbidden, JobsightError, NotFound
 from jobsight.logs import RequestContext
 from jobsight.providers import TokenSigning
@@ -134,9 +135,13 @@ class GatewayService:
     @event_handler("users", "notifications_created", handler_type=BROADCAST, reliable_delivery=False)
     def push_notifications(self, payload):
         """Every gateway instance hears every notification and pushes it to its own clients."""
-        for notification in (payload.get("data") or {}).get("notifications") or []:
-            user_id = notification.pop("user_id", None)
-            if isinstance(user_id, int):
+        data = payload.get("data") or {}
+        job = data.get("job")
+        for item in data.get("notifications") or []:
+            user_id = item.get("user_id")
+            if isinstance(user_id, int) and isinstance(item.get("id"), int):
+                notification = {"id": item["id"], "job": job, "reasons": item.get("reasons"),
+                                "created_at": item.get("created_at"), "read": False}
                 self.hub.push(user_id, {"type": "notification", "notification": notification})
 
     # -- jobs ----------------------------------------------------------------------------
@@ -185,6 +190,44 @@ class GatewayService:
     @route("GET", "/all-skills-by-demand")
     def all_skills_by_demand(self, request):
         return 200, self.insights.all_skills_by_demand()
+
+    # -- extended insights (GET /insights/...; the insights service validates the values) --
+
+    def _insight_args(self, request, allowed) -> dict:
+        """Known query parameters only; integers checked here, everything else by insights."""
+        params = inputs.query_params(request, allowed)
+        for name, high in (("limit", insights_rules.MAX_LIMIT), ("weeks", insights_rules.MAX_WEEKS)):
+            if name in allowed:
+                params[name] = inputs.query_int(request, name, None, 1, high)
+        return params
+
+    @route("GET", "/insights/salary")
+    def insight_salary(self, request):
+        return 200, self.insights.salary_percentiles(**self._insight_args(request, ("skill", "title", "location")))
+
+    @route("GET", "/insights/skills/<path:skill>/trend")
+    def insight_skill_trend(self, request, skill):
+        args = self._insight_args(request, ("weeks",))
+        return 200, self.insights.skill_trend(inputs.path_text(skill, "skill", 64), args["weeks"])
+
+    @route("GET", "/insights/co-skills")
+    def insight_co_skills(self, request):
+        args = self._insight_args(request, ("keywords", "limit"))
+        return 200, self.insights.co_skills(inputs.query_text(request, "keywords"), args["limit"])
+
+    @route("GET", "/insights/experience")
+    def insight_experience(self, request):
+        return 200, self.insights.experience_distribution(**self._insight_args(request, ("keywords",)))
+
+    @route("GET", "/insights/remote-share")
+    def insight_remote_share(self, request):
+        return 200, self.insights.remote_share(**self._insight_args(request, ("keywords",)))
+
+    @route("GET", "/insights/companies")
+    def insight_companies(self, request):
+        return 200, self.insights.top_companies(**self._insight_args(request, ("keywords", "skill", "limit")))
+
+    # -- end of extended insights -----------------------------------------------------------
 
     # -- operations ----------------------------------------------------------------------
 

@@ -135,7 +135,7 @@ class UsersService:
             if not notifications.record_event(session, event["event_id"], event_type):
                 session.rollback()
                 return
-            created = []
+            created = None
             if job.get("status", "open") == "open":
                 created = notifications.notify(session, event["event_id"], job, notifications.matches(session, job))
             session.commit()
@@ -148,9 +148,9 @@ class UsersService:
             log.exception("could not match %s event %s", event_type, event["event_id"])
             return
         if created:
-            self.dispatch("notifications_created", envelope({"notifications": created}))
-            log.info("%s notifications for job %s", len(created), job["job_id"],
-                     extra={"job_id": job["job_id"], "notified": len(created)})
+            self.dispatch("notifications_created", envelope(created))
+            log.info("%s notifications for job %s", len(created["notifications"]), job["job_id"],
+                     extra={"job_id": job["job_id"], "notified": len(created["notifications"])})
 
     @rpc(expected_exceptions=JobsightError)
     def list_notifications(self, user_id, unread_only=False, page=1, per_page=20):

@@ -60,6 +60,7 @@ class FactJob(WarehouseBase):
     first_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_seen_date_key: Mapped[int | None] = mapped_column(Integer)  # yyyymmdd (UTC), indexed
     n_sources: Mapped[int] = mapped_column(Integer)
 
 
@@ -69,3 +70,15 @@ class BridgeJobSkill(WarehouseBase):
 
     job_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     skill_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class DimLocation(WarehouseBase):
+    __tablename__ = "dim_location"
+    __table_args__ = {"schema": SCHEMA}
+
+    location_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    natural_key: Mapped[str] = mapped_column(Text, unique=True)
+    location: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))

@@ -556,18 +556,16 @@ def _period_in(raw: str, amount_end: int) -> str | None:
     # 2 days a week" states no period: "a week" is another sentence's.
     clause_end = _CLAUSE_END.search(raw, amount_end)
     clause_stop = clause_end.start() if clause_end else len(raw)
+    period = _stated_period(raw[amount_end : min(clause_stop, amount_end + _PERIOD_REACH)])
+    if period:
+        return period
     clause_start = 0
     for stop in _CLAUSE_END.finditer(raw, 0, amount_end):
         clause_start = stop.end()
-    tail = " ".join(raw[amount_end:clause_stop].split()[:_PERIOD_WORDS_AFTER])
-    for scope in (tail, raw[clause_start:clause_stop]):
-        period = _stated_period(scope)
-        if period:
-            return period
-    return None
+    return _stated_period(raw[clause_start:clause_stop])
 
 
-_PERIOD_WORDS_AFTER = 5  # "€60k brutto per year", "$28–$34 per hour": the period is within a few words
+_PERIOD_REACH = 30  # "€60k brutto per year", "$28–$34 per hour": a period follows within a few words
 
 
 def _stated_period(text: str) -> str | None:

@@ -76,6 +76,64 @@ _SEARCH_RESULTS = {"type": "object", "properties": {
         "location": {"type": "array", "items": {"type": "array", "items": {}}}}}}}
 
 
+_VERSIONED = {"sample_size": {"type": "integer"},
+              "warehouse_version": {"type": "integer", "nullable": True,
+                                    "description": "the warehouse version (GET /status) the answer was read at"}}
+_SHARE = {"type": "number", "nullable": True, "description": "0..1, 4 decimals; null when nothing matched"}
+_KEYWORDS = _query_param("keywords", {"type": "string", "maxLength": 200},
+                         "title keywords (typos tolerated); absent: every open job; empty or absurd: 400")
+_SKILL = {"type": "string", "maxLength": 64}
+
+
+def _insight(summary: str, parameters: list, properties: dict) -> dict:
+    return {"get": {"summary": summary, "parameters": parameters,
+                    "responses": {"200": _ok("The answer, its sample size and warehouse version", {
+                        "type": "object", "properties": {**properties, **_VERSIONED}}), **_COMMON}}}
+
+
+_INSIGHT_PATHS = {
+    "/insights/salary": _insight(
+        "Salary percentiles (annual, base currency) of open jobs by skill, title and/or location",
+        [_query_param("skill", _SKILL, "a skill the taxonomy knows (an unknown one is a 400)"),
+         _query_param("title", {"type": "string", "maxLength": 200}, "title keywords"),
+         _query_param("location", {"type": "string", "maxLength": 100}, "a country code or name, or a city")],
+        {"filters": {"type": "object"}, "currency": {"type": "string"}, "open_jobs": {"type": "integer"},
+         "disclosure_share": _SHARE,
+         "percentiles": {"type": "object", "properties": {
+             p: {"type": "number", "nullable": True} for p in ("p25", "p50", "p75", "p90")}}}),
+    "/insights/skills/{skill}/trend": _insight(
+        "Jobs asking for a skill first seen in each of the last N ISO weeks (this one included)",
+        [_path_param("skill", _SKILL),
+         _query_param("weeks", {"type": "integer", "minimum": 1, "maximum": 104}, "default 12")],
+        {"skill": {"type": "string"}, "weeks": {"type": "array", "items": {"type": "object", "properties": {
+            "week": {"type": "string", "format": "date"}, "new_jobs": {"type": "integer"}}}}}),
+    "/insights/co-skills": _insight(
+        "Skills asked together in open jobs whose title matches the keywords",
+        [{**_KEYWORDS, "required": True, "description": "title keywords (typos tolerated)"},
+         _query_param("limit", {"type": "integer", "minimum": 1, "maximum": 100}, "default 20")],
+        {"keywords": {"type": "string"}, "skills": {"type": "array", "items": {"type": "object", "properties": {
+            "skill": {"type": "string"}, "jobs": {"type": "integer"}, "share": _SHARE}}}}),
+    "/insights/experience": _insight(
+        "Open jobs per years of experience asked: 0, 1, 2, 3-4, 5-7, 8+, unstated",
+        [_KEYWORDS],
+        {"keywords": {"type": "string", "nullable": True}, "stated": {"type": "integer"},
+         "buckets": {"type": "array", "items": {"type": "object", "properties": {
+             "years": {"type": "string"}, "jobs": {"type": "integer"}, "share": _SHARE}}}}),
+    "/insights/remote-share": _insight(
+        "Open jobs by workplace: remote, hybrid, onsite, unknown",
+        [_KEYWORDS],
+        {"keywords": {"type": "string", "nullable": True}, "workplaces": {"type": "object", "additionalProperties": {
+            "type": "object", "properties": {"jobs": {"type": "integer"}, "share": _SHARE}}}}),
+    "/insights/companies": _insight(
+        "Companies with the most open jobs, optionally for keywords and/or a skill",
+        [_KEYWORDS, _query_param("skill", _SKILL, "a skill the taxonomy knows (an unknown one is a 400)"),
+         _query_param("limit", {"type": "integer", "minimum": 1, "maximum": 100}, "default 10")],
+        {"keywords": {"type": "string", "nullable": True}, "skill": {"type": "string", "nullable": True},
+         "companies": {"type": "array", "items": {"type": "object", "properties": {
+             "company": {"type": "string"}, "open_jobs": {"type": "integer"}, "share": _SHARE}}}}),
+}
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
     paths = {
@@ -169,6 +227,7 @@ def openapi_document() -> dict:
         "/all-skills-by-demand": {"get": {
             "summary": "Every skill with the number of open jobs asking for it",
             "responses": {"200": _ok("skill → count", _SKILL_COUNTS), **_COMMON}}},
+        **_INSIGHT_PATHS,
         "/status": {"get": {
             "summary": "Health of every service",
             "responses": {"200": _ok("All up", {"$ref": "#/components/schemas/Status"}),
