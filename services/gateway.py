@@ -6,6 +6,7 @@ from nameko.events import BROADCAST, event_handler
 from nameko.rpc import rpc
 
 from jobsight import insights as insights_rules
+from jobsight import metrics
 from jobsight.errors import Forbidden, JobsightError, NotFound
 from jobsight.logs import RequestContext
 from jobsight.providers import TokenSigning
@@ -283,6 +284,14 @@ class GatewayService:
             return {"error": exc.message}
         except Exception as exc:  # informational: never turns /status into a 500
             return {"error": type(exc).__name__}
+
+    @route("GET", "/metrics")
+    def metrics(self, request):
+        """Prometheus scrape target: this gateway instance's requests, latency and circuits."""
+        for backend in BACKENDS:
+            metrics.CIRCUIT_OPEN.labels(backend).set(1 if getattr(self, backend).breaker_state == "open" else 0)
+        metrics.WEBSOCKET_CLIENTS.set(self.hub.stats()["connected_clients"])
+        return metrics.exposition()
 
     @route("GET", "/openapi.json")
     def openapi(self, request):

@@ -233,6 +233,9 @@ def openapi_document() -> dict:
             "responses": {"200": _ok("All up", {"$ref": "#/components/schemas/Status"}),
                           "503": _ok("Some down", {"$ref": "#/components/schemas/Status"})}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": _ok("OpenAPI 3 document")}}},
+        "/metrics": {"get": {"summary": "Prometheus metrics of this gateway instance (text format)",
+                             "responses": {"200": {"description": "Prometheus text exposition",
+                                                   "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
     }
     return {
         "openapi": "3.0.3",

@@ -8,6 +8,7 @@ service the request touches.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from functools import partial
 
@@ -17,6 +18,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from jobsight import metrics
 from jobsight.errors import JobsightError
 from jobsight.logs import REQUEST_ID_KEY
 from jobsight.web.errors import error_response, json_response
@@ -36,17 +38,21 @@ def request_id_of(environ) -> str:
 
 class JsonWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
+        started = time.monotonic()
         request_id = request_id_of(environ)
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
+        route = "unmatched"
         try:
             provider, values = adapter.match()
+            route = getattr(provider, "url", route)
             request.path_values = values
             response = provider.handle_request(request)
         except HTTPException as exc:
             response = error_response(exc, request_id)
         if hasattr(response, "headers"):  # a websocket upgrade is a bare WSGI app
             response.headers[REQUEST_ID_HEADER] = request_id
+            metrics.observe(request.method, route, response.status_code, time.monotonic() - started)
         return response(environ, start_response)
 
 

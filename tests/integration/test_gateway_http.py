@@ -188,3 +188,14 @@ def test_a_hung_service_gives_504_not_a_hung_request(http, gateway, system, acco
 def test_openapi_document_is_served(http, gateway):
     document = http.get(f"{gateway}/openapi.json").json()
     assert "/sign-up" in document["paths"] and document["openapi"].startswith("3.")
+
+
+def test_prometheus_metrics_count_requests_and_circuits(http, gateway):
+    http.get(f"{gateway}/status")
+    http.get(f"{gateway}/no-such-route")
+    response = http.get(f"{gateway}/metrics")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/plain")
+    body = response.text
+    assert 'jobsight_http_requests_total{method="GET",route="/status",status="200"}' in body
+    assert 'route="unmatched",status="404"' in body
+    assert 'jobsight_circuit_open{service="users"} 0.0' in body
