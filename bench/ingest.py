@@ -123,9 +123,9 @@ def _wait_for(base: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            requests.get(f"{base}/_demo/state", timeout=1)
+            requests.get(f"{base}/robots.txt", timeout=5)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     raise SystemExit("demo boards did not start")
 
