@@ -9,11 +9,10 @@ import json
 import posixpath
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import lxml.html
-from lxml import etree
 
 from jobsight.posting import ParseResult, RawPosting, Skip, StructuredSalary
 from jobsight.sources.native import (
+    load_html,
     DATA_ERRORS, NotThisLayout, country_code, join_nonempty, opt_dict,
     opt_number, opt_str, str_list, total_parse, unescape_once, utc_from_iso,
 )
@@ -29,12 +28,7 @@ def start_urls(source: dict) -> list[str]:
 
 @total_parse
 def parse(document: str | bytes, url: str, source: dict | None = None) -> ParseResult:
-    if not document or not document.strip():
-        raise NotThisLayout("empty document")
-    try:
-        tree = lxml.html.fromstring(document)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise NotThisLayout(f"not HTML ({exc})") from None
+    tree = load_html(document)
     result = ParseResult()
     nodes: list[dict] = []
     for index, script in enumerate(tree.xpath('//script[translate(normalize-space(@type), '

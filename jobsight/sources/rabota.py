@@ -6,11 +6,10 @@ import unicodedata
 from datetime import datetime, timezone
 from urllib.parse import urljoin
 
-import lxml.html
 from lxml import etree
 
 from jobsight.posting import ParseResult, RawPosting, Skip
-from jobsight.sources.native import NotThisLayout, max_pages, total_parse
+from jobsight.sources.native import NotThisLayout, load_html, max_pages, total_parse
 
 KIND = "rabota"
 DEFAULT_BASE_URL = "https://www.rabota.md"
@@ -36,12 +35,7 @@ def start_urls(source: dict) -> list[str]:
 
 @total_parse
 def parse(document: str | bytes, url: str, source: dict | None = None) -> ParseResult:
-    if not document or not document.strip():
-        raise NotThisLayout("empty document")
-    try:
-        tree = lxml.html.fromstring(document)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise NotThisLayout(f"not HTML ({exc})") from None
+    tree = load_html(document)
     detail = tree.xpath(f"//div[{_cls('vc_detail')}]")
     if detail:
         return _detail(detail[0], url)
