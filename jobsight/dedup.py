@@ -91,6 +91,16 @@ def simhash(text: str | None) -> int | None:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
+def simhash_bands(fingerprint: int | None) -> list[int] | None:
+    """The fingerprint cut into 8 bands of 8 bits, each tagged with its position. Two
+    fingerprints at Hamming distance 7 or less share at least one band (pigeonhole), so an
+    index on bands finds every near duplicate without comparing against every job."""
+    if fingerprint is None:
+        return None
+    value = fingerprint & ((1 << 64) - 1)
+    return [band * 256 + (value >> (8 * band) & 0xFF) for band in range(8)]
+
+
 def hamming(a: int, b: int) -> int:
     return ((a ^ b) & ((1 << 64) - 1)).bit_count()
 

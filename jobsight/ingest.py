@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, text, tuple_, update
+from sqlalchemy import false, func, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from jobsight import dedup
@@ -67,6 +67,7 @@ def _apply(job: Job, posting: Posting, fresh: bool) -> bool:
     before = _snapshot(job)
     if fresh or not job.title:
         job.title = posting.title
+        job.title_key = dedup.title_key(posting.title)
     if fresh or not job.company:
         job.company = posting.company
         job.company_key = dedup.company_key(posting.company)
@@ -116,7 +117,9 @@ class JobStore:
         }
         jobs = {job.id: job for job in self.session.scalars(
             select(Job).where(Job.id.in_({obs.job_id for obs in observed.values()})))} if observed else {}
-        resolver = _Resolver(self.session, [p for p in postings if p.source_id not in observed], companies)
+        unseen = [p for p in postings if p.source_id not in observed]
+        fingerprints = {p.source_id: dedup.simhash(p.description) for p in unseen}
+        resolver = _Resolver(self.session, unseen, fingerprints)
         born: list[Job] = []  # new jobs get their ids at the single flush below
 
         for posting in postings:
@@ -141,12 +144,12 @@ class JobStore:
                     outcome.unchanged += 1
                 continue
 
-            fingerprint = dedup.simhash(posting.description)
+            fingerprint = fingerprints[posting.source_id]
             job = resolver.resolve(posting, source_name, fingerprint)
             if job is None:
                 job = Job(status="open", first_seen=now, last_seen=now, updated_at=now, version=1, skills=[])
                 _apply(job, posting, fresh=True)
-                job.simhash = fingerprint
+                job.simhash, job.simhash_bands = fingerprint, dedup.simhash_bands(fingerprint)
                 self.session.add(job)
                 resolver.remember(job)
                 born.append(job)
@@ -244,7 +247,7 @@ class JobStore:
 class _Resolver:
     """Finds the canonical job for postings not yet observed, with a few batched queries."""
 
-    def __init__(self, session: Session, postings: list[Posting], companies: list[str]):
+    def __init__(self, session: Session, postings: list[Posting], fingerprints: dict[str, int | None]):
         self.by_requisition: dict[tuple[str, str], Job] = {}
         self.by_url: dict[str, Job] = {}
         # Keyed by the Job object itself: jobs born in this batch have no id until the flush.
@@ -254,6 +257,11 @@ class _Resolver:
             return
         requisitions = {p.requisition_id for p in postings if p.requisition_id}
         urls = {dedup.normalize_url(p.url) for p in postings}
+        companies = sorted({dedup.company_key(p.company) for p in postings})
+        # Candidates share the company and either the normalized title or a SimHash band (both
+        # index lookups): the cost does not grow with how many other jobs a company has open.
+        pairs = sorted({(dedup.company_key(p.company), dedup.title_key(p.title)) for p in postings})
+        bands = sorted({b for f in fingerprints.values() for b in (dedup.simhash_bands(f) or ())})
         rows = []
         if requisitions:
             rows += session.execute(select(JobSource.requisition_id, JobSource.url_key, Job).join(
@@ -265,7 +273,9 @@ class _Resolver:
             if requisition:
                 self.by_requisition.setdefault((job.company_key, requisition), job)
             self.by_url.setdefault(url_key, job)
-        open_jobs = session.scalars(select(Job).where(Job.company_key.in_(companies), Job.status == "open")).all()
+        near = Job.company_key.in_(companies) & Job.simhash_bands.overlap(bands) if bands else false()
+        open_jobs = session.scalars(select(Job).where(
+            Job.status == "open", tuple_(Job.company_key, Job.title_key).in_(pairs) | near)).all()
         by_id = {job.id: job for job in open_jobs}
         for job in open_jobs:
             self._add(job)

@@ -21,6 +21,7 @@ class Job(JobsBase):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     title: Mapped[str] = mapped_column(Text)
+    title_key: Mapped[str | None] = mapped_column(Text)  # jobsight.dedup.title_key(title)
     company: Mapped[str] = mapped_column(Text)
     company_key: Mapped[str] = mapped_column(Text, index=True)
     location: Mapped[str | None] = mapped_column(Text)
@@ -44,6 +45,7 @@ class Job(JobsBase):
     annual_currency: Mapped[str | None] = mapped_column(String(3))
     experience_years: Mapped[float | None] = mapped_column(Float)
     simhash: Mapped[int | None] = mapped_column(BigInteger)
+    simhash_bands: Mapped[list[int] | None] = mapped_column(ARRAY(Integer))  # jobsight.dedup.simhash_bands
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
