@@ -177,23 +177,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def ensure_vhost() -> None:
+def ensure_vhost(vhost: str = VHOST) -> None:
     api = "http://127.0.0.1:15672/api"
-    requests.put(f"{api}/vhosts/{VHOST}", auth=("guest", "guest"), timeout=10).raise_for_status()
-    requests.put(f"{api}/permissions/{VHOST}/guest", auth=("guest", "guest"), timeout=10,
+    requests.put(f"{api}/vhosts/{vhost}", auth=("guest", "guest"), timeout=10).raise_for_status()
+    requests.put(f"{api}/permissions/{vhost}/guest", auth=("guest", "guest"), timeout=10,
                  json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
 
 
-def start_system(uri: str, log_dir: Path):
+def start_system(uri: str, log_dir: Path, services=("scraper", "gateway"), vhost: str = VHOST,
+                 extra_env: dict | None = None):
+    """``services`` as real processes on a free port and ``vhost``; (runner, gateway URL) once
+    ``GET /jobs`` answers. ``extra_env`` adds or overrides settings (other databases, the cache)."""
     from jobsight.runner import Runner
 
     port = _free_port()
-    env = {"JOBS_DB_URI": uri, "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{VHOST}",
+    env = {"JOBS_DB_URI": uri, "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}",
            "REDIS_URL": "redis://127.0.0.1:6379/12", "GATEWAY_PORT": str(port), "SCRAPER_SCHEDULE": "false",
-           "DEMO_SOURCES_ENABLED": "false", "RPC_TIMEOUT": "30", "LOG_LEVEL": "WARNING"}
+           "DEMO_SOURCES_ENABLED": "false", "RPC_TIMEOUT": "30", "LOG_LEVEL": "WARNING", **(extra_env or {})}
     os.environ.update(env)
     config = config_module.load()
-    runner = Runner(config, config_module.DEFAULT_PATH, services=("scraper", "gateway"), log_dir=log_dir, env=env,
+    runner = Runner(config, config_module.DEFAULT_PATH, services=services, log_dir=log_dir, env=env,
                     out=open(os.devnull, "w"))
     runner.start()
     base = runner.base_url
@@ -208,7 +211,7 @@ def start_system(uri: str, log_dir: Path):
             break
         time.sleep(0.3)
     runner.stop()
-    raise RuntimeError(f"scraper + gateway did not come up; see {log_dir}")
+    raise RuntimeError(f"{' + '.join(services)} did not come up; see {log_dir}")
 
 
 def percentile(values: list[float], share: float) -> float:
