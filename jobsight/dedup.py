@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -91,14 +92,21 @@ def simhash(text: str | None) -> int | None:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def simhash_bands(fingerprint: int | None) -> list[int] | None:
-    """The fingerprint cut into 8 bands of 8 bits, each tagged with its position. Two
-    fingerprints at Hamming distance 7 or less share at least one band (pigeonhole), so an
-    index on bands finds every near duplicate without comparing against every job."""
+def simhash_bands(fingerprint: int | None, company: str) -> list[int] | None:
+    """The fingerprint cut into 8 bands of 8 bits, each keyed by the company and its position.
+
+    Two fingerprints at Hamming distance 7 or less share at least one band (pigeonhole), so an
+    index on these finds a company's near duplicates without comparing against all its jobs;
+    keying by company keeps other companies' jobs out of the lookup.
+    """
     if fingerprint is None:
         return None
     value = fingerprint & ((1 << 64) - 1)
-    return [band * 256 + (value >> (8 * band) & 0xFF) for band in range(8)]
+    bands = []
+    for band in range(8):
+        key = zlib.crc32(f"{company}:{band}:{value >> (8 * band) & 0xFF}".encode())
+        bands.append(key - (1 << 32) if key >= 1 << 31 else key)  # fits PostgreSQL integer
+    return bands
 
 
 def hamming(a: int, b: int) -> int:

@@ -149,7 +149,8 @@ class JobStore:
             if job is None:
                 job = Job(status="open", first_seen=now, last_seen=now, updated_at=now, version=1, skills=[])
                 _apply(job, posting, fresh=True)
-                job.simhash, job.simhash_bands = fingerprint, dedup.simhash_bands(fingerprint)
+                job.simhash = fingerprint
+                job.simhash_bands = dedup.simhash_bands(fingerprint, job.company_key)
                 self.session.add(job)
                 resolver.remember(job)
                 born.append(job)
@@ -261,7 +262,8 @@ class _Resolver:
         # Candidates share the company and either the normalized title or a SimHash band (both
         # index lookups): the cost does not grow with how many other jobs a company has open.
         pairs = sorted({(dedup.company_key(p.company), dedup.title_key(p.title)) for p in postings})
-        bands = sorted({b for f in fingerprints.values() for b in (dedup.simhash_bands(f) or ())})
+        bands = sorted({b for p in postings
+                        for b in (dedup.simhash_bands(fingerprints[p.source_id], dedup.company_key(p.company)) or ())})
         rows = []
         if requisitions:
             rows += session.execute(select(JobSource.requisition_id, JobSource.url_key, Job).join(
@@ -273,7 +275,7 @@ class _Resolver:
             if requisition:
                 self.by_requisition.setdefault((job.company_key, requisition), job)
             self.by_url.setdefault(url_key, job)
-        near = Job.company_key.in_(companies) & Job.simhash_bands.overlap(bands) if bands else false()
+        near = Job.simhash_bands.overlap(bands) if bands else false()
         open_jobs = session.scalars(select(Job).where(
             Job.status == "open", tuple_(Job.company_key, Job.title_key).in_(pairs) | near)).all()
         by_id = {job.id: job for job in open_jobs}
