@@ -148,6 +148,7 @@ class DemoWorld:
         self.seed = seed
         self.count = count
         self.day = day
+        self._visible: dict[tuple, list[Job]] = {}
         self._start_day = day
         self._lock = threading.Lock()
         self._jobs: dict[int, Job] = {}
@@ -214,6 +215,16 @@ class DemoWorld:
 
     def visible(self, kind: str, board: str | None = None) -> list[Job]:
         """Jobs open today on a board (or on every board of the kind), newest first."""
+        key = (self.day, kind, board)
+        cached = self._visible.get(key)
+        if cached is None:
+            # Kept per day: item pages (HN comments) ask for the same list thousands of times.
+            cached = self._visible[key] = self._compute_visible(kind, board)
+            if len(self._visible) > 256:
+                self._visible.pop(next(iter(self._visible)))
+        return cached
+
+    def _compute_visible(self, kind: str, board: str | None) -> list[Job]:
         index = self._day_index(self.day)
         if board is not None:
             indices = index.get((kind, board), [])
