@@ -11,7 +11,7 @@ from nameko_sqlalchemy import Database
 from sqlalchemy import func, select
 
 from jobsight import health, ingest, runs, search, taxonomy
-from jobsight.db.jobs import JobSource, JobsBase, SourceRun
+from jobsight.db.jobs import Job, JobSource, JobsBase, SourceRun
 from jobsight.errors import Conflict, JobsightError, NotFound, ValidationError
 from jobsight.logs import RequestContext
 from jobsight.providers import SourceRuntimeProvider
@@ -113,6 +113,12 @@ class ScraperService:
         if job is None:
             raise NotFound("Job not found")
         return job
+
+    @rpc
+    def count_jobs(self):
+        """Canonical jobs by status, for the warehouse's reconciliation check."""
+        rows = self.db.session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
+        return {"open": 0, "closed": 0, **{status: n for status, n in rows}}
 
     @rpc(expected_exceptions=JobsightError)
     def export_jobs(self, after=None, limit=500):
