@@ -8,7 +8,7 @@ Measures, in one run on this machine:
 The users service and the gateway run as real processes (jobsight.runner) on a users database
 and a RabbitMQ vhost of the bench's own; job events are dispatched as the scraper does.
 
-    python bench/notify.py [--subscribers 10000] [--postings 1000] [--connected 200] [--users-replicas 1]
+    python bench/notify.py [--subscribers 10000] [--postings 1000] [--connected 200] [--users-replicas 1] [--rate 0]
 """
 from __future__ import annotations
 
@@ -134,6 +134,8 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=1_000)
     parser.add_argument("--connected", type=int, default=200, help="subscribers holding a websocket")
     parser.add_argument("--users-replicas", type=int, default=1)
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="postings per second to dispatch (0: all at once, the worst burst)")
     args = parser.parse_args()
 
     config = config_module.load()
@@ -172,6 +174,8 @@ def main() -> None:
         for job in postings:
             committed[job["job_id"]] = time.monotonic()
             dispatch("scraper", "job_posted", envelope({"job": job}))
+            if args.rate:
+                time.sleep(1 / args.rate)
         dispatched = time.monotonic() - started
 
         # Stored: wait until every event is processed, then until the count stops moving.
@@ -191,8 +195,9 @@ def main() -> None:
         with lock:
             latencies = [(t - committed[job_id]) * 1000 for job_id, times in received.items() for t in times]
         total_s = stored_at - started
+        pace = f"{args.rate:g}/s" if args.rate else "all at once"
         print(f"\n{args.subscribers:,} subscribers ({args.subscribers // 4:,} saved searches), "
-              f"{args.postings:,} new postings, users instances: {args.users_replicas}")
+              f"{args.postings:,} new postings ({pace}), users instances: {args.users_replicas}")
         print(f"events dispatched in {dispatched:.2f} s")
         print(f"notifications stored: {stored:,} ({stored / max(args.postings, 1):.1f} per posting; "
               f"duplicates per user and job: {per_user})")
