@@ -5,7 +5,8 @@ import re
 
 from jobsight.posting import ParseResult, RawPosting, StructuredSalary
 from jobsight.sources.native import (
-    NotThisLayout, country_code, load_json, map_items, opt_dict, opt_list, opt_number, opt_str,
+    board_jobs,
+    country_code, opt_dict, opt_list, opt_number, opt_str,
     require, str_list, total_parse, utc_from_iso,
 )
 
@@ -25,12 +26,7 @@ def start_urls(source: dict) -> list[str]:
 
 @total_parse
 def parse(document: str | bytes, url: str, source: dict | None = None) -> ParseResult:
-    data = load_json(document)
-    if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-        raise NotThisLayout("no 'jobs' list")
-    match = _BOARD_IN_API_URL.search(url)
-    board = (source or {}).get("board") or (match.group(1) if match else None)
-    return map_items(data["jobs"], url, lambda job: _posting(job, board, url))
+    return board_jobs(document, url, source, _BOARD_IN_API_URL, _posting)
 
 
 def _posting(job: dict, board: str | None, page_url: str) -> RawPosting:

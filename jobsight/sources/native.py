@@ -54,6 +54,18 @@ def load_json(document: str | bytes) -> Any:
         raise NotThisLayout(f"not JSON ({exc})") from None
 
 
+def board_jobs(document: str | bytes, url: str, source: dict | None, board_in_url: re.Pattern,
+               to_posting: Callable[[dict, str | None, str], Any]) -> ParseResult:
+    """An ATS board document ``{"jobs": [...]}`` (Greenhouse, Ashby): each job mapped with the
+    board named by the source config or, without one (the CLI), by the API URL."""
+    data = load_json(document)
+    if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+        raise NotThisLayout("no 'jobs' list")
+    match = board_in_url.search(url)
+    board = (source or {}).get("board") or (match.group(1) if match else None)
+    return map_items(data["jobs"], url, lambda job: to_posting(job, board, url))
+
+
 def load_html(document: str | bytes):
     """Parse an HTML page once with lxml; raise NotThisLayout (→ one Skip) if it is not HTML.
 
