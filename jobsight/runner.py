@@ -206,21 +206,52 @@ def read_pid() -> int | None:
     return pid
 
 
-def stop_detached(timeout: float = 30.0) -> bool:
-    """Stop the runner started with ``up --detach``. False when none was running."""
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (read from /proc: no extra dependency)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The command name may hold spaces: the parent pid follows the closing parenthesis.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def stop_detached(timeout: float = 45.0) -> bool:
+    """Stop the runner started with ``up --detach``, and every service it started, even if the
+    runner itself has to be killed. False when none was running."""
     pid = read_pid()
     if pid is None:
         PID_FILE.unlink(missing_ok=True)
         return False
+    children = _children(pid)
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
+    while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.2)
-    else:
+    if _alive(pid):
         os.kill(pid, signal.SIGKILL)
+    # The runner stops its services in order; whatever outlived it is stopped here.
+    leftovers = [child for child in children if _alive(child)]
+    for child in leftovers:
+        os.kill(child, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while any(_alive(child) for child in leftovers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for child in leftovers:
+        if _alive(child):
+            os.kill(child, signal.SIGKILL)
     PID_FILE.unlink(missing_ok=True)
     return True

@@ -3,7 +3,7 @@ import os
 import socket
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -22,6 +22,22 @@ def free_port() -> int:
 def nameko_processes(marker: str) -> list[str]:
     out = subprocess.run(["ps", "-eww", "-o", "pid,args"], capture_output=True, text=True).stdout
     return [line for line in out.splitlines() if "nameko run" in line and marker in line]
+
+
+def services_on_port(port: int) -> list[int]:
+    """nameko processes started with this GATEWAY_PORT in their environment."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"nameko" in cmdline and f"GATEWAY_PORT={port}".encode() in environ.split(b"\0"):
+            found.append(int(entry.name))
+    return found
 
 
 def test_detached_replicas_start_healthy_and_stop_cleanly(databases, tmp_path, system):
@@ -45,7 +61,7 @@ def test_detached_replicas_start_healthy_and_stop_cleanly(databases, tmp_path, s
         down = subprocess.run([sys.executable, "-m", "jobsight.cli", "down"], env=env, capture_output=True,
                               text=True, timeout=60)
     assert down.returncode == 0 and "stopped" in down.stdout
-    time.sleep(0.5)
+    assert not services_on_port(port)  # no service outlives `down`
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/status", timeout=2)
     assert not PID_FILE.exists()
