@@ -22,10 +22,13 @@ def sources(config):
 
 
 @pytest.fixture(scope="module")
-def ingested(system, rpc, engines, sources, demo):
-    """Every demo board ingested once, from an empty jobs_db."""
+def ingested(system, rpc, engines, sources, demo, redis_client):
+    """Every demo board ingested once, from an empty jobs_db (and no ETags remembered from
+    earlier tests, which would make a board answer 304 and add nothing)."""
     with engines["jobs"].begin() as conn:
         conn.execute(text("TRUNCATE jobs, job_sources, source_runs CASCADE"))
+    for key in redis_client.scan_iter("jobsight:validators:*"):
+        redis_client.delete(key)
     requests.post(f"{demo['url']}/_demo/reset", timeout=5)
     return {name: rpc.scraper.run_source(name) for name in sources}
 
