@@ -7,82 +7,83 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import Float, and_, case, cast, func, select, text
-from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
-from jobsight.db.warehouse import BridgeJobSkill, DimCompany, DimLocation, DimSkill, FactJob
+from jobsight.db.warehouse import (AggSalaryValues, AggSkillCompany, AggSkillFirstSeen, AggTitle, AggTitleCompany,
+                                   AggTitleSkill, BridgeJobSkill, DimCompany, DimLocation, DimSkill, DimTitle, FactJob)
 from jobsight.errors import ValidationError
 from jobsight.normalize import default_taxonomy
 from jobsight.search import _location as parse_place
-from jobsight.textmatch import normalize_keywords, title_matches
+from jobsight.textmatch import lowered_title_matches, normalize_keywords
+from jobsight.warehouse.aggregates import EXPERIENCE_COLUMNS, WORKPLACE_COLUMNS
 
 BASE_CURRENCY = "EUR"
 TOP_SKILLS = 50
+
+# Most questions read the maintained aggregates (jobsight.warehouse.aggregates: sums over open
+# jobs per title, title and skill, ...), kept exact by every load; keywords select titles in
+# dim_title (each distinct title once) with the matcher search uses. Only questions combining
+# filters no aggregate is keyed by (salary for a skill and a title, say) read the facts.
 
 _open = FactJob.status == "open"
 _midpoint = func.coalesce((FactJob.annual_min + FactJob.annual_max) / 2, FactJob.annual_min, FactJob.annual_max)
 _in_base = FactJob.annual_currency == BASE_CURRENCY
 
 
-def _skills_of_jobs():
-    """skill name per (job, skill) pair: the bridge joined to both sides of the star."""
-    return (select(DimSkill.name.label("skill"))
-            .select_from(BridgeJobSkill)
-            .join(FactJob, FactJob.job_id == BridgeJobSkill.job_id)
-            .join(DimSkill, DimSkill.skill_key == BridgeJobSkill.skill_key))
+def matched_titles(keywords: str):
+    """title_key of every distinct title the (normalized) keywords match."""
+    return select(DimTitle.title_key).where(lowered_title_matches(DimTitle.name, keywords))
+
+
+def _ratio(total, n, digits: int) -> float | None:
+    return round(float(total) / n, digits) if n else None
+
+
+def _skill_counts(keywords: str | None, limit: int | None):
+    """(skill, open jobs asking for it) over the titles the keywords match (or every title)."""
+    n = func.sum(AggTitleSkill.open_jobs).label("n")
+    query = (select(DimSkill.name, n).join(DimSkill, DimSkill.skill_key == AggTitleSkill.skill_key)
+             .group_by(DimSkill.name).order_by(n.desc(), DimSkill.name).limit(limit))
+    if keywords is not None:
+        query = query.where(AggTitleSkill.title_key.in_(matched_titles(keywords)))
+    return query
+
+
+def _title_sums(session: Session, keywords: str | None, *columns):
+    """Sums of agg_title columns over the titles the keywords match (or every title); 0 for none."""
+    query = select(*(func.coalesce(func.sum(c), 0) for c in columns))
+    if keywords is not None:
+        query = query.where(AggTitle.title_key.in_(matched_titles(keywords)))
+    return session.execute(query).one()
 
 
 def skills_by_demand(session: Session, keywords, limit: int = TOP_SKILLS) -> list[list]:
-    keywords = normalize_keywords(keywords)
-    count = func.count().label("n")
-    rows = session.execute(
-        _skills_of_jobs().add_columns(count)
-        .where(_open, title_matches(FactJob.title, keywords))
-        .group_by(DimSkill.name)
-        .order_by(count.desc(), DimSkill.name)
-        .limit(limit)
-    )
-    return [[skill, n] for skill, n in rows]
+    rows = session.execute(_skill_counts(normalize_keywords(keywords), limit))
+    return [[skill, int(n)] for skill, n in rows]
 
 
 def average_experience(session: Session, keywords) -> dict:
-    keywords = normalize_keywords(keywords)
-    avg, n = session.execute(
-        select(func.avg(FactJob.experience_years), func.count(FactJob.experience_years))
-        .where(_open, title_matches(FactJob.title, keywords))
-    ).one()
-    return {"average_experience": round(float(avg), 1) if avg is not None else None, "sample_size": n}
+    total, n = _title_sums(session, normalize_keywords(keywords), AggTitle.experience_sum, AggTitle.experience_stated)
+    return {"average_experience": _ratio(total, n, 1), "sample_size": int(n)}
 
 
 def skills_by_salary(session: Session) -> dict:
-    salary = func.avg(_midpoint).label("salary")
+    salaries = func.sum(AggTitleSkill.salaries)
+    salary = (func.sum(AggTitleSkill.salary_sum) / salaries).label("salary")
     rows = session.execute(
-        _skills_of_jobs().add_columns(salary)
-        .where(_open, _in_base, _midpoint.isnot(None))
-        .group_by(DimSkill.name)
-        .order_by(salary.desc(), DimSkill.name)
-    )
+        select(DimSkill.name, salary).join(DimSkill, DimSkill.skill_key == AggTitleSkill.skill_key)
+        .group_by(DimSkill.name).having(salaries > 0).order_by(salary.desc(), DimSkill.name))
     return {skill: round(float(value), 2) for skill, value in rows}
 
 
 def average_job_salary(session: Session) -> dict:
-    avg, n = session.execute(
-        select(func.avg(_midpoint), func.count(_midpoint)).where(_open, _in_base)
-    ).one()
-    return {"average_salary": round(float(avg), 2) if avg is not None else None,
-            "currency": BASE_CURRENCY, "sample_size": n}
+    total, n = _title_sums(session, None, AggTitle.salary_sum, AggTitle.salaries)
+    return {"average_salary": _ratio(total, n, 2), "currency": BASE_CURRENCY, "sample_size": int(n)}
 
 
 def all_skills_by_demand(session: Session) -> dict:
-    count = func.count().label("n")
-    rows = session.execute(
-        _skills_of_jobs().add_columns(count)
-        .where(_open)
-        .group_by(DimSkill.name)
-        .order_by(count.desc(), DimSkill.name)
-    )
-    return {skill: n for skill, n in rows}
+    return {skill: int(n) for skill, n in session.execute(_skill_counts(None, None))}
 
 
 # -- extended insights (GET /insights/...) ----------------------------------------------------
@@ -149,7 +150,7 @@ def salary_filters(skill=None, title=None, location=None) -> dict:
 
 
 def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+    return round(int(part) / int(whole), 4) if whole else None
 
 
 def _jobs_with_skill(skill: str):
@@ -158,45 +159,93 @@ def _jobs_with_skill(skill: str):
             .where(DimSkill.name == skill))
 
 
+def _skill_key(skill: str):
+    return select(DimSkill.skill_key).where(DimSkill.name == skill).scalar_subquery()
+
+
+def _places(country=None, city=None):
+    places = select(DimLocation.location_key)
+    if country:
+        places = places.where(DimLocation.country == country)
+    if city:
+        places = places.where(func.lower(DimLocation.city) == city.lower())
+    return places
+
+
 def _open_jobs(keywords=None, skill=None, title=None, country=None, city=None) -> list:
-    """Conditions on fact_job selecting the open jobs a question is about."""
+    """Conditions on fact_job selecting the open jobs a question is about (for questions that
+    combine filters no aggregate is keyed by)."""
     conditions = [_open]
     for words in (keywords, title):
         if words:
-            conditions.append(title_matches(FactJob.title, words))
+            conditions.append(FactJob.title_key.in_(matched_titles(words)))
     if skill:
         conditions.append(FactJob.job_id.in_(_jobs_with_skill(skill)))
     if country or city:
-        places = select(DimLocation.location_key)
-        if country:
-            places = places.where(DimLocation.country == country)
-        if city:
-            places = places.where(func.lower(DimLocation.city) == city.lower())
-        conditions.append(FactJob.location_key.in_(places))
+        conditions.append(FactJob.location_key.in_(_places(country, city)))
     return conditions
 
 
+def percentile_cont(counts: list[tuple[float, int]], fraction: float) -> float | None:
+    """PostgreSQL's ``percentile_cont`` over values given as (value, how many times), sorted by
+    value: linear interpolation between the values at ranks floor and ceil of fraction·(n−1)."""
+    n = sum(times for _, times in counts)
+    if not n:
+        return None
+    position = fraction * (n - 1)
+    low_rank, high_rank = int(position), min(int(position) + 1, n - 1)
+    low = high = None
+    seen = 0
+    for value, times in counts:
+        seen += times
+        if low is None and seen > low_rank:
+            low = value
+        if seen > high_rank:
+            high = value
+            break
+    return low + (position - low_rank) * (high - low)
+
+
+def _salary_counts(session: Session, skill=None, title=None, country=None, city=None) -> list[tuple]:
+    """(midpoint or None, open jobs) of the matching open jobs, lowest midpoint first (None last)."""
+    dimensions = [name for name, given in (("skill", skill), ("title", title), ("location", country or city)) if given]
+    if len(dimensions) == 1:  # one filter: the salary values aggregate keyed by it
+        keys = {"skill": lambda: AggSalaryValues.key == _skill_key(skill),
+                "title": lambda: AggSalaryValues.key.in_(matched_titles(title)),
+                "location": lambda: AggSalaryValues.key.in_(_places(country, city))}[dimensions[0]]()
+        n = func.sum(AggSalaryValues.open_jobs)
+        query = (select(AggSalaryValues.salary, n).where(AggSalaryValues.dimension == dimensions[0], keys)
+                 .group_by(AggSalaryValues.salary))
+    else:
+        salary = case((_in_base, _midpoint))  # NULL for no salary or another currency
+        query = (select(salary, func.count())
+                 .where(*_open_jobs(skill=skill, title=title, country=country, city=city)).group_by(salary))
+    rows = session.execute(query.order_by(text("1 NULLS LAST"))).all()
+    return [(None if value is None else float(value), int(times)) for value, times in rows]
+
+
 def salary_percentiles(session: Session, skill=None, title=None, country=None, city=None) -> dict:
-    """p25/p50/p75/p90 of each matching open job's annual midpoint in the base currency
-    (percentile_cont: linear interpolation), and the share of matching jobs that disclose one."""
+    """p25/p50/p75/p90 of each matching open job's annual midpoint in the base currency (as
+    PostgreSQL's percentile_cont), and the share of matching jobs that disclose one."""
     version = warehouse_version(session)
-    salary = case((_in_base, _midpoint))  # NULL for no salary or another currency: left out
-    quantiles = cast(array([q for _, q in PERCENTILES]), ARRAY(Float))
-    open_jobs, salaries, values = session.execute(
-        select(func.count(), func.count(salary), func.percentile_cont(quantiles).within_group(salary))
-        .where(*_open_jobs(skill=skill, title=title, country=country, city=city))
-    ).one()
-    values = values or [None] * len(PERCENTILES)
+    counts = _salary_counts(session, skill=skill, title=title, country=country, city=city)
+    open_jobs = sum(times for _, times in counts)
+    disclosed = [(value, times) for value, times in counts if value is not None]
+    salaries = sum(times for _, times in disclosed)
     filters = {k: v for k, v in (("skill", skill), ("title", title), ("country", country), ("city", city)) if v}
     return {"filters": filters, "currency": BASE_CURRENCY, "open_jobs": open_jobs, "sample_size": salaries,
             "disclosure_share": _share(salaries, open_jobs),
-            "percentiles": {name: None if v is None else round(float(v), 2)
-                            for (name, _), v in zip(PERCENTILES, values)},
+            "percentiles": {name: None if (v := percentile_cont(disclosed, q)) is None else round(v, 2)
+                            for name, q in PERCENTILES},
             "warehouse_version": version}
 
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def _date_key(day: date) -> int:
+    return int(day.strftime("%Y%m%d"))
 
 
 def skill_trend(session: Session, skill: str, weeks: int = DEFAULT_WEEKS, today: date | None = None) -> dict:
@@ -205,15 +254,16 @@ def skill_trend(session: Session, skill: str, weeks: int = DEFAULT_WEEKS, today:
     this_week = week_start(today or datetime.now(timezone.utc).date())
     first = this_week - timedelta(weeks=weeks - 1)
     version = warehouse_version(session)
-    week = func.date_trunc("week", func.timezone("UTC", FactJob.first_seen)).label("week")
     rows = session.execute(
-        select(week, func.count())
-        .where(FactJob.first_seen_date_key >= int(first.strftime("%Y%m%d")),
-               FactJob.first_seen_date_key < int((this_week + timedelta(weeks=1)).strftime("%Y%m%d")),
-               FactJob.job_id.in_(_jobs_with_skill(skill)))
-        .group_by(week)
+        select(AggSkillFirstSeen.date_key, AggSkillFirstSeen.jobs)
+        .where(AggSkillFirstSeen.skill_key == _skill_key(skill),
+               AggSkillFirstSeen.date_key >= _date_key(first),
+               AggSkillFirstSeen.date_key < _date_key(this_week + timedelta(weeks=1)))
     ).all()
-    counts = {moment.date(): n for moment, n in rows}
+    counts: dict[date, int] = {}
+    for key, jobs in rows:
+        monday = week_start(datetime.strptime(str(key), "%Y%m%d").date())
+        counts[monday] = counts.get(monday, 0) + jobs
     series = [{"week": (first + timedelta(weeks=i)).isoformat(), "new_jobs": counts.get(first + timedelta(weeks=i), 0)}
               for i in range(weeks)]
     return {"skill": skill, "weeks": series, "sample_size": sum(w["new_jobs"] for w in series),
@@ -224,54 +274,32 @@ def co_skills(session: Session, keywords: str, limit: int = DEFAULT_CO_SKILLS) -
     """Skills of the open jobs whose title matches the keywords: how many of those jobs ask for
     each, and which share of them."""
     version = warehouse_version(session)
-    matched = select(FactJob.job_id).where(*_open_jobs(keywords=keywords)).cte("matched")
-    total = select(func.count()).select_from(matched).scalar_subquery()
-    n = func.count().label("n")
-    rows = session.execute(
-        select(DimSkill.name, n, total)
-        .select_from(matched)
-        .join(BridgeJobSkill, BridgeJobSkill.job_id == matched.c.job_id)
-        .join(DimSkill, DimSkill.skill_key == BridgeJobSkill.skill_key)
-        .group_by(DimSkill.name)
-        .order_by(n.desc(), DimSkill.name)
-        .limit(limit)
-    ).all()
-    sample = rows[0][2] if rows else _count_open(session, keywords=keywords)
-    return {"keywords": keywords, "skills": [{"skill": name, "jobs": jobs, "share": _share(jobs, sample)}
-                                             for name, jobs, _ in rows],
-            "sample_size": sample, "warehouse_version": version}
-
-
-def _count_open(session: Session, **filters) -> int:
-    return session.execute(select(func.count()).where(*_open_jobs(**filters))).scalar()
+    (sample,) = _title_sums(session, keywords, AggTitle.open_jobs)
+    rows = session.execute(_skill_counts(keywords, limit)).all()
+    return {"keywords": keywords, "skills": [{"skill": name, "jobs": int(jobs), "share": _share(jobs, sample)}
+                                             for name, jobs in rows],
+            "sample_size": int(sample), "warehouse_version": version}
 
 
 def experience_distribution(session: Session, keywords: str | None = None) -> dict:
     """Open jobs (matching the keywords, if any) per bucket of years of experience asked."""
     version = warehouse_version(session)
-    years = FactJob.experience_years
-    conditions = [years < high if low is None else years >= low if high is None else and_(years >= low, years < high)
-                  for _, low, high in EXPERIENCE_BUCKETS]
-    total, *counts = session.execute(
-        select(func.count(), *(func.count().filter(c) for c in conditions), func.count().filter(years.is_(None)))
-        .where(*_open_jobs(keywords=keywords))
-    ).one()
+    total, stated, *counts = (int(v) for v in _title_sums(
+        session, keywords, AggTitle.open_jobs, AggTitle.experience_stated,
+        *(getattr(AggTitle, column) for column, _ in EXPERIENCE_COLUMNS)))
     labels = [label for label, _, _ in EXPERIENCE_BUCKETS] + ["unstated"]
+    counts.append(total - stated)
     return {"keywords": keywords,
             "buckets": [{"years": label, "jobs": n, "share": _share(n, total)} for label, n in zip(labels, counts)],
-            "sample_size": total, "stated": total - counts[-1], "warehouse_version": version}
+            "sample_size": total, "stated": stated, "warehouse_version": version}
 
 
 def remote_share(session: Session, keywords: str | None = None) -> dict:
     """Open jobs (matching the keywords, if any) by workplace. A job with no workplace but the
     remote flag counts as remote; with neither, as unknown."""
     version = warehouse_version(session)
-    workplace = case((FactJob.workplace.in_(WORKPLACES[:3]), FactJob.workplace),
-                     (FactJob.remote.is_(True), "remote"), else_="unknown")
-    total, *counts = session.execute(
-        select(func.count(), *(func.count().filter(workplace == w) for w in WORKPLACES))
-        .where(*_open_jobs(keywords=keywords))
-    ).one()
+    total, *counts = (int(v) for v in _title_sums(session, keywords, AggTitle.open_jobs,
+                                                  *(getattr(AggTitle, w) for w in WORKPLACE_COLUMNS)))
     return {"keywords": keywords,
             "workplaces": {w: {"jobs": n, "share": _share(n, total)} for w, n in zip(WORKPLACES, counts)},
             "sample_size": total, "warehouse_version": version}
@@ -281,18 +309,25 @@ def top_companies(session: Session, keywords: str | None = None, skill: str | No
                   limit: int = DEFAULT_COMPANIES) -> dict:
     """Companies with the most open jobs (matching the keywords and/or skill, if given)."""
     version = warehouse_version(session)
-    n = func.count().label("n")
+    if keywords and skill:  # no aggregate is keyed by both: count the facts
+        n = func.count()
+        query = (select(DimCompany.name, n).select_from(FactJob)
+                 .join(DimCompany, DimCompany.company_key == FactJob.company_key)
+                 .where(*_open_jobs(keywords=keywords, skill=skill)))
+    else:
+        agg = AggSkillCompany if skill else AggTitleCompany
+        n = func.sum(agg.open_jobs)
+        query = select(DimCompany.name, n).join(DimCompany, DimCompany.company_key == agg.company_key)
+        if skill:
+            query = query.where(AggSkillCompany.skill_key == _skill_key(skill))
+        elif keywords:
+            query = query.where(AggTitleCompany.title_key.in_(matched_titles(keywords)))
     rows = session.execute(
-        select(DimCompany.name, n, func.sum(func.count()).over())
-        .select_from(FactJob)
-        .join(DimCompany, DimCompany.company_key == FactJob.company_key)
-        .where(*_open_jobs(keywords=keywords, skill=skill))
-        .group_by(DimCompany.company_key, DimCompany.name)
-        .order_by(n.desc(), DimCompany.name)
-        .limit(limit)
+        query.add_columns(func.sum(n).over()).group_by(DimCompany.company_key, DimCompany.name)
+        .order_by(n.desc(), DimCompany.name).limit(limit)
     ).all()
-    sample = int(rows[0][2]) if rows else _count_open(session, keywords=keywords, skill=skill)
+    sample = int(rows[0][2]) if rows else 0
     return {"keywords": keywords, "skill": skill,
-            "companies": [{"company": name, "open_jobs": jobs, "share": _share(jobs, sample)}
+            "companies": [{"company": name, "open_jobs": int(jobs), "share": _share(jobs, sample)}
                           for name, jobs, _ in rows],
             "sample_size": sample, "warehouse_version": version}

@@ -40,6 +40,15 @@ def ensure_database(uri: str) -> bool:
 def upgrade(database: str, uri: str, revision: str = "head") -> None:
     ensure_database(uri)
     command.upgrade(alembic_config(database, uri), revision)
+    if database == "warehouse" and revision == "head":
+        from jobsight.warehouse import aggregates
+
+        engine = create_engine(uri)
+        try:
+            with engine.begin() as conn:
+                aggregates.ensure_maintained(conn)
+        finally:
+            engine.dispose()
 
 
 def upgrade_all(config: dict) -> int:

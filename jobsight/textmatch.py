@@ -36,3 +36,9 @@ def title_matches(title_column, keywords: str):
 
 def title_score(title_column, keywords: str):
     return func.word_similarity(literal(keywords), func.lower(title_column))
+
+
+def lowered_title_matches(lowered_column, keywords: str):
+    """The same condition on a column that already holds ``lower(title)`` (the warehouse's
+    ``dim_title.name``, trigram-indexed as it is)."""
+    return literal(keywords).op("<%")(lowered_column)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ARRAY, BigInteger, Boolean, DateTime, Float, Integer, String, Text
+from decimal import Decimal
+
+from sqlalchemy import ARRAY, BigInteger, Boolean, DateTime, Float, Integer, Numeric, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SCHEMA = "warehouse"
@@ -46,6 +48,7 @@ class FactJob(WarehouseBase):
     source_version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(Text)
+    title_key: Mapped[int] = mapped_column(Integer)
     company_key: Mapped[int] = mapped_column(Integer)
     location_key: Mapped[int | None] = mapped_column(Integer)
     workplace: Mapped[str | None] = mapped_column(String(10))
@@ -82,3 +85,86 @@ class DimLocation(WarehouseBase):
     city: Mapped[str | None] = mapped_column(Text)
     region: Mapped[str | None] = mapped_column(Text)
     country: Mapped[str | None] = mapped_column(String(2))
+
+
+class DimTitle(WarehouseBase):
+    """Each distinct lowercased title once: keywords are matched here (trigram index on name)."""
+    __tablename__ = "dim_title"
+    __table_args__ = {"schema": SCHEMA}
+
+    title_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+
+
+# -- maintained aggregates (jobsight.warehouse.aggregates): sums over open jobs ---------------
+
+class AggTitle(WarehouseBase):
+    __tablename__ = "agg_title"
+    __table_args__ = {"schema": SCHEMA}
+
+    title_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    open_jobs: Mapped[int] = mapped_column(Integer)
+    salaries: Mapped[int] = mapped_column(Integer)
+    salary_sum: Mapped[Decimal] = mapped_column(Numeric)
+    experience_stated: Mapped[int] = mapped_column(Integer)
+    experience_sum: Mapped[Decimal] = mapped_column(Numeric)
+    experience_0: Mapped[int] = mapped_column(Integer)
+    experience_1: Mapped[int] = mapped_column(Integer)
+    experience_2: Mapped[int] = mapped_column(Integer)
+    experience_3_4: Mapped[int] = mapped_column(Integer)
+    experience_5_7: Mapped[int] = mapped_column(Integer)
+    experience_8_plus: Mapped[int] = mapped_column(Integer)
+    remote: Mapped[int] = mapped_column(Integer)
+    hybrid: Mapped[int] = mapped_column(Integer)
+    onsite: Mapped[int] = mapped_column(Integer)
+    unknown: Mapped[int] = mapped_column(Integer)
+
+
+class AggTitleSkill(WarehouseBase):
+    __tablename__ = "agg_title_skill"
+    __table_args__ = {"schema": SCHEMA}
+
+    title_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    skill_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    open_jobs: Mapped[int] = mapped_column(Integer)
+    salaries: Mapped[int] = mapped_column(Integer)
+    salary_sum: Mapped[Decimal] = mapped_column(Numeric)
+
+
+class AggTitleCompany(WarehouseBase):
+    __tablename__ = "agg_title_company"
+    __table_args__ = {"schema": SCHEMA}
+
+    title_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    open_jobs: Mapped[int] = mapped_column(Integer)
+
+
+class AggSkillCompany(WarehouseBase):
+    __tablename__ = "agg_skill_company"
+    __table_args__ = {"schema": SCHEMA}
+
+    skill_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    open_jobs: Mapped[int] = mapped_column(Integer)
+
+
+class AggSalaryValues(WarehouseBase):
+    """Open jobs per (title | skill | location, midpoint in the base currency; NULL: none)."""
+    __tablename__ = "agg_salary_values"
+    __table_args__ = {"schema": SCHEMA}
+
+    dimension: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salary: Mapped[float | None] = mapped_column(Float, primary_key=True)
+    open_jobs: Mapped[int] = mapped_column(Integer)
+
+
+class AggSkillFirstSeen(WarehouseBase):
+    """Jobs (open or closed since) first seen per skill and day."""
+    __tablename__ = "agg_skill_first_seen"
+    __table_args__ = {"schema": SCHEMA}
+
+    skill_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobs: Mapped[int] = mapped_column(Integer)

@@ -15,6 +15,7 @@ import json
 
 from psycopg2.extras import execute_values
 
+from jobsight.warehouse import aggregates
 from jobsight.warehouse.records import STAGE_COLUMNS
 
 LIVE = "warehouse"
@@ -34,13 +35,13 @@ def date_key(column: str) -> str:
 
 
 _FACT_COLUMNS = (
-    "job_id", "source_version", "status", "title", "company_key", "location_key", "workplace", "remote",
+    "job_id", "source_version", "status", "title", "title_key", "company_key", "location_key", "workplace", "remote",
     "seniority", "employment_type", "annual_min", "annual_max", "annual_currency", "experience_years",
     "posted_date_key", "first_seen_date_key", "last_seen_date_key", "closed_date_key",
     "date_posted", "first_seen", "last_seen", "closed_at", "updated_at", "n_sources", "loaded_at",
 )
 _FACT_VALUES = (
-    "st.job_id, st.source_version, st.status, st.title, c.company_key, l.location_key, st.workplace, "
+    "st.job_id, st.source_version, st.status, st.title, t.title_key, c.company_key, l.location_key, st.workplace, "
     "st.remote, st.seniority, st.employment_type, st.annual_min, st.annual_max, st.annual_currency, "
     "st.experience_years, "
     f"{date_key('st.date_posted')}, {date_key('st.first_seen')}, {date_key('st.last_seen')}, "
@@ -84,11 +85,15 @@ def stage_rows(conn, rows: list[dict]) -> str:
 
 
 def load_dimensions(conn, schema: str, stage: str) -> None:
-    """Insert the companies, locations, skills and dates the stage names and the schema lacks.
+    """Insert the titles, companies, locations, skills and dates the stage names and the schema lacks.
 
     Rows go in key order, so concurrent loads take their unique-key locks in the same order.
     """
     cur = _cursor(conn)
+    cur.execute(f"""
+        INSERT INTO {schema}.dim_title (name)
+        SELECT DISTINCT lower(title) FROM {stage} ORDER BY 1
+        ON CONFLICT (name) DO NOTHING""")
     cur.execute(f"""
         INSERT INTO {schema}.dim_company (name_key, name)
         SELECT DISTINCT ON (company_key) company_key, company FROM {stage} ORDER BY company_key
@@ -115,13 +120,17 @@ def load_dimensions(conn, schema: str, stage: str) -> None:
 
 
 def upsert_facts(conn, schema: str, stage: str) -> list[int]:
-    """Insert new jobs and move known ones to a higher version; returns the ids changed."""
+    """Insert new jobs and move known ones to a higher version; returns the ids changed.
+    The maintained aggregates move with them (``aggregates.begin_delta``/``apply_delta``)."""
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _FACT_COLUMNS if c != "job_id")
     cur = _cursor(conn)
+    cur.execute(f"SELECT DISTINCT job_id FROM {stage}")
+    aggregates.begin_delta(conn, schema, [row[0] for row in cur.fetchall()])
     cur.execute(f"""
         INSERT INTO {schema}.fact_job AS f ({", ".join(_FACT_COLUMNS)})
         SELECT {_FACT_VALUES}
         FROM {_newest(stage)} st
+        JOIN {schema}.dim_title t ON t.name = lower(st.title)
         JOIN {schema}.dim_company c ON c.name_key = st.company_key
         LEFT JOIN {schema}.dim_location l ON l.natural_key = st.location_key
         ORDER BY st.job_id
@@ -137,6 +146,7 @@ def upsert_facts(conn, schema: str, stage: str) -> list[int]:
             FROM {_newest(stage)} st CROSS JOIN LATERAL unnest(st.skills) AS s(name)
             JOIN {schema}.dim_skill k ON k.name = s.name
             WHERE st.job_id = ANY(%s)""", (applied,))
+    aggregates.apply_delta(conn, schema, applied)
     return applied
 
 
@@ -152,6 +162,7 @@ def insert_facts_bulk(conn, schema: str, stage: str, unique: bool = False) -> in
         INSERT INTO {schema}.fact_job ({", ".join(_FACT_COLUMNS)})
         SELECT {_FACT_VALUES}
         FROM {source} st
+        JOIN {schema}.dim_title t ON t.name = lower(st.title)
         JOIN {schema}.dim_company c ON c.name_key = st.company_key
         LEFT JOIN {schema}.dim_location l ON l.natural_key = st.location_key""")
     inserted = cur.rowcount
@@ -160,6 +171,7 @@ def insert_facts_bulk(conn, schema: str, stage: str, unique: bool = False) -> in
         SELECT {'' if unique else 'DISTINCT'} st.job_id, k.skill_key
         FROM {source} st CROSS JOIN LATERAL unnest(st.skills) AS s(name)
         JOIN {schema}.dim_skill k ON k.name = s.name""")
+    aggregates.build_maintained(conn, schema)
     return inserted
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import text
 
 from jobsight.events import envelope
+from jobsight.warehouse import aggregates
 from jobsight.warehouse.load import LOAD_LOCK
 
 T0 = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)
@@ -74,7 +75,9 @@ def reset_warehouse(engine) -> None:
         conn.execute(text(
             "TRUNCATE warehouse.fact_job, warehouse.bridge_job_skill, warehouse.dim_company, warehouse.dim_location, "
             "warehouse.dim_skill, warehouse.dim_date, warehouse.snapshot_skill_subscribers, "
-            "warehouse.agg_skill_demand_daily, warehouse.agg_skill_salary, etl.processed_events, etl.quality_checks"))
+            "warehouse.agg_skill_demand_daily, warehouse.agg_skill_salary, warehouse.dim_title, "
+            + ", ".join(f"warehouse.{agg.table}" for agg in aggregates.MAINTAINED)
+            + ", etl.processed_events, etl.quality_checks"))
         conn.execute(text("UPDATE etl.state SET watermark = NULL, aggregates_version = 0"))
 
 

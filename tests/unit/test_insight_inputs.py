@@ -48,3 +48,17 @@ def test_salary_filters():
 def test_weeks_start_on_monday():
     assert insights.week_start(date(2026, 11, 28)) == date(2026, 11, 23)  # a Saturday
     assert insights.week_start(date(2026, 11, 23)) == date(2026, 11, 23)
+
+
+@pytest.mark.parametrize("values", [[70_000.0], [50_000.0, 90_000.0], [1.0, 1.0, 2.0, 10.0, 10.0, 10.0, 11.5],
+                                    [float(v % 37) * 1000 for v in range(101)]])
+def test_percentiles_from_value_counts_equal_percentile_cont_over_the_values(values):
+    import statistics
+    from collections import Counter
+
+    counts = sorted(Counter(values).items())
+    for fraction in (0.25, 0.5, 0.75, 0.9):
+        expected = (values[0] if len(values) == 1
+                    else statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1])
+        assert insights.percentile_cont(counts, fraction) == pytest.approx(expected)
+    assert insights.percentile_cont([], 0.5) is None
