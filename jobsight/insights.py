@@ -15,7 +15,7 @@ from jobsight.db.warehouse import (AggSalaryValues, AggSkillCompany, AggSkillFir
 from jobsight.errors import ValidationError
 from jobsight.normalize import default_taxonomy
 from jobsight.search import _location as parse_place
-from jobsight.textmatch import lowered_title_matches, normalize_keywords
+from jobsight.textmatch import title_matches, normalize_keywords
 from jobsight.warehouse.aggregates import EXPERIENCE_COLUMNS, WORKPLACE_COLUMNS
 
 BASE_CURRENCY = "EUR"
@@ -33,7 +33,7 @@ _in_base = FactJob.annual_currency == BASE_CURRENCY
 
 def matched_titles(keywords: str):
     """title_key of every distinct title the (normalized) keywords match."""
-    return select(DimTitle.title_key).where(lowered_title_matches(DimTitle.name, keywords))
+    return select(DimTitle.title_key).where(title_matches(DimTitle.name, keywords))
 
 
 def _ratio(total, n, digits: int) -> float | None:

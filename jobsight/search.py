@@ -15,12 +15,13 @@ from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session
 
 from jobsight import dedup
-from jobsight.db.jobs import Job, JobSource
+from jobsight.db.jobs import Job, JobSource, JobTitle
 from jobsight.errors import ValidationError
 from jobsight.normalize import default_taxonomy
 from jobsight.normalize.location import parse_location
 from jobsight.normalize.skills import Taxonomy
-from jobsight.textmatch import MAX_KEYWORDS_LENGTH, normalize_keywords, title_matches, title_score
+from jobsight.textmatch import (MAX_KEYWORDS_LENGTH, title_matches, title_score,
+                                normalize_keywords)
 
 FIND_JOBS_LIMIT = 100
 MAX_PAGE = 1000
@@ -231,18 +232,19 @@ def _tsquery(keywords: str):
     return func.websearch_to_tsquery(text("'simple'::regconfig"), literal(keywords))
 
 
-def text_matches(keywords: str) -> list:
-    """The ways keywords select a job: every word in title, skills or description, or a fuzzy
-    title match (the insights matcher). Alternatives, run as a UNION: OR-ing them in one scan
-    makes PostgreSQL re-check the full-text condition on every row, fetching each vector from TOAST."""
-    return [Job.search.op("@@")(_tsquery(keywords)), title_matches(Job.title, keywords)]
+def matched_titles(keywords: str):
+    """The distinct titles (job_titles) the keywords match, each with its similarity: the fuzzy
+    matcher insights use, run once per distinct title instead of once per job."""
+    return (select(JobTitle.id, cast(title_score(JobTitle.name, keywords), Float).label("similarity"))
+            .where(title_matches(JobTitle.name, keywords)).cte("titles"))
 
 
-def relevance(keywords: str):
-    """Weighted rank on the small title+skills vector plus the fuzzy title score. A job matched
-    only through its description ranks on the C weight alone, below every title or skill hit."""
+def relevance(keywords: str, titles):
+    """Weighted rank on the small title+skills vector plus the fuzzy title score (0 when the title
+    does not match). A job matched only through its description ranks on the C weight alone,
+    below every title or skill hit."""
     return (func.ts_rank(text(f"'{RANK_WEIGHTS}'::float4[]"), Job.search_head, _tsquery(keywords))
-            + cast(title_score(Job.title, keywords), Float) + DESCRIPTION_WEIGHT)
+            + func.coalesce(titles.c.similarity, 0.0) + DESCRIPTION_WEIGHT)
 
 
 def _conditions(query: SearchQuery) -> list:
@@ -271,17 +273,33 @@ def _conditions(query: SearchQuery) -> list:
 
 def search_jobs(session: Session, query: SearchQuery) -> dict:
     """One page of matching open jobs with the exact total and facets over every match."""
-    score = relevance(query.q) if query.q and query.sort == "relevance" else literal(0.0, Float)
-    columns = select(Job.id, Job.skills, Job.workplace, Job.country, Job.city, Job.date_posted, score.label("score"))
     filters = _conditions(query)
     if query.q:
-        matched = union(*(columns.where(way, *filters) for way in text_matches(query.q)))
+        # Two ways keywords select a job, run as a UNION: every word in title, skills or
+        # description (full-text), or a fuzzy title match. OR-ing them in one scan would make
+        # PostgreSQL re-check the full-text condition on every row, fetching each vector from TOAST.
+        titles = matched_titles(query.q)
+        score = relevance(query.q, titles) if query.sort == "relevance" else literal(0.0, Float)
+        columns = select(Job.id, Job.skills, Job.workplace, Job.country, Job.city, Job.date_posted,
+                         score.label("score"))
+        matched = union(
+            columns.select_from(Job).outerjoin(titles, titles.c.id == Job.title_id)
+            .where(Job.search.op("@@")(_tsquery(query.q)), *filters),
+            # the matched titles as an array: their jobs come from the title_id index, not a scan
+            columns.select_from(Job).join(titles, titles.c.id == Job.title_id)
+            .where(Job.title_id == func.any(func.array(select(titles.c.id).scalar_subquery())), *filters))
     else:
-        matched = columns.where(*filters)
+        matched = select(Job.id, Job.skills, Job.workplace, Job.country, Job.city, Job.date_posted,
+                         literal(0.0, Float).label("score")).where(*filters)
     matched = matched.cte("matched").prefix_with("MATERIALIZED")
     # Large match sets push the estimated cost past jit_above_cost; compiling then costs more
     # (tens of ms) than the whole query saves. Transaction-local: the session's next use is not affected.
     session.execute(text("SET LOCAL jit = off"))
+    # The UNION of two large branches sorts wide rows: in memory, not in temporary files.
+    session.execute(text("SET LOCAL work_mem = '64MB'"))
+    # Row estimates for full-text plus filters run far too low, and a nested loop over the
+    # matched titles then costs seconds; hash joins are right at every size here.
+    session.execute(text("SET LOCAL enable_nestloop = off"))
     order = ([matched.c.score.desc()] if query.sort == "relevance" else []) + [
         matched.c.date_posted.desc().nullslast(), matched.c.id.desc()]
     page = select(matched.c.id, matched.c.score).order_by(*order).limit(query.per_page).offset(query.offset).subquery()
@@ -358,10 +376,11 @@ def find_jobs(session: Session, title, limit: int = FIND_JOBS_LIMIT) -> list[dic
     """Open jobs whose title matches, best first. Matching is the title matcher insights use
     (so both select the same jobs for the same keywords); ranking is search's relevance."""
     keywords = normalize_keywords(title)
+    titles = matched_titles(keywords)
     rows = session.scalars(
-        select(Job)
-        .where(Job.status == "open", title_matches(Job.title, keywords))
-        .order_by(relevance(keywords).desc(), Job.date_posted.desc().nulls_last(), Job.id)
+        select(Job).join(titles, titles.c.id == Job.title_id)
+        .where(Job.status == "open")
+        .order_by(relevance(keywords, titles).desc(), Job.date_posted.desc().nulls_last(), Job.id)
         .limit(limit)
     )
     return [job_summary(job) for job in rows]

@@ -1,7 +1,7 @@
 """The one title matcher, shared by search (jobs_db) and insights (warehouse_db) so that
 "python developer" selects the same jobs in both.
 
-PostgreSQL trigram word similarity (``<%``, served by a GIN index on ``lower(title)``):
+PostgreSQL trigram word similarity (``<%``, served by a GIN index on the distinct titles):
 typos still match ("pyhton developer"), unrelated titles do not ("java developer").
 """
 from __future__ import annotations
@@ -29,16 +29,13 @@ def normalize_keywords(keywords) -> str:
     return cleaned
 
 
-def title_matches(title_column, keywords: str):
-    """SQL condition: the (normalized) keywords match the title column."""
-    return literal(keywords).op("<%")(func.lower(title_column))
+# Titles are matched in the tables of distinct lowercased titles (jobs_db's ``job_titles.name``,
+# the warehouse's ``dim_title.name``, trigram-indexed): once per distinct title, not per job.
+
+def title_matches(lowered_title, keywords: str):
+    """SQL condition: the (normalized) keywords match a ``lower(title)`` column."""
+    return literal(keywords).op("<%")(lowered_title)
 
 
-def title_score(title_column, keywords: str):
-    return func.word_similarity(literal(keywords), func.lower(title_column))
-
-
-def lowered_title_matches(lowered_column, keywords: str):
-    """The same condition on a column that already holds ``lower(title)`` (the warehouse's
-    ``dim_title.name``, trigram-indexed as it is)."""
-    return literal(keywords).op("<%")(lowered_column)
+def title_score(lowered_title, keywords: str):
+    return func.word_similarity(literal(keywords), lowered_title)

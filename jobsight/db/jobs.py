@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (BigInteger, Boolean, Computed, DateTime, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, func)
+from sqlalchemy import (BigInteger, Boolean, Computed, DateTime, FetchedValue, Float, ForeignKey, Integer, String,
+                        Text, UniqueConstraint, func)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -22,6 +22,9 @@ class Job(JobsBase):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     title_key: Mapped[str | None] = mapped_column(Text)  # jobsight.dedup.title_key(title)
+    # job_titles.id of lower(title), set by a trigger on every write (migration jobs_0005).
+    title_id: Mapped[int | None] = mapped_column(Integer, server_default=FetchedValue(),
+                                                 server_onupdate=FetchedValue(), deferred=True)
     company: Mapped[str] = mapped_column(Text)
     company_key: Mapped[str] = mapped_column(Text, index=True)
     location: Mapped[str | None] = mapped_column(Text)
@@ -58,6 +61,15 @@ class Job(JobsBase):
         TSVECTOR, Computed("jobs_search_vector(title, skills, description)", persisted=True), deferred=True)
     search_head: Mapped[str | None] = mapped_column(
         TSVECTOR, Computed("jobs_search_head(title, skills)", persisted=True), deferred=True)
+
+
+class JobTitle(JobsBase):
+    """Each distinct lowercased title once: the fuzzy title matcher runs here (trigram index)."""
+
+    __tablename__ = "job_titles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
 
 
 class JobSource(JobsBase):
