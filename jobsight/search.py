@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Float, cast, exists, func, literal, or_, select, text, union
+from sqlalchemy import Float, cast, exists, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session
 
@@ -275,19 +275,19 @@ def search_jobs(session: Session, query: SearchQuery) -> dict:
     """One page of matching open jobs with the exact total and facets over every match."""
     filters = _conditions(query)
     if query.q:
-        # Two ways keywords select a job, run as a UNION: every word in title, skills or
-        # description (full-text), or a fuzzy title match. OR-ing them in one scan would make
-        # PostgreSQL re-check the full-text condition on every row, fetching each vector from TOAST.
+        # Two ways keywords select a job: every word in title, skills or description (full-text,
+        # GIN), or a fuzzy title match (the matched titles' jobs, title_id index). Both indexes
+        # are exact, so one bitmap scan ORs them without re-reading any description-sized vector.
         titles = matched_titles(query.q)
         score = relevance(query.q, titles) if query.sort == "relevance" else literal(0.0, Float)
-        columns = select(Job.id, Job.skills, Job.workplace, Job.country, Job.city, Job.date_posted,
-                         score.label("score"))
-        matched = union(
-            columns.select_from(Job).outerjoin(titles, titles.c.id == Job.title_id)
-            .where(Job.search.op("@@")(_tsquery(query.q)), *filters),
-            # the matched titles as an array: their jobs come from the title_id index, not a scan
-            columns.select_from(Job).join(titles, titles.c.id == Job.title_id)
-            .where(Job.title_id == func.any(func.array(select(titles.c.id).scalar_subquery())), *filters))
+        matched = (select(Job.id, Job.skills, Job.workplace, Job.country, Job.city, Job.date_posted,
+                          score.label("score"))
+                   .select_from(Job).outerjoin(titles, titles.c.id == Job.title_id)
+                   # title first: where a filter's index leads, a job whose title matched is
+                   # never tested against its vector
+                   .where(or_(Job.title_id == func.any(func.array(select(titles.c.id).scalar_subquery())),
+                              Job.search.op("@@")(_tsquery(query.q))),
+                          *filters))
     else:
         matched = select(Job.id, Job.skills, Job.workplace, Job.country, Job.city, Job.date_posted,
                          literal(0.0, Float).label("score")).where(*filters)
@@ -295,11 +295,9 @@ def search_jobs(session: Session, query: SearchQuery) -> dict:
     # Large match sets push the estimated cost past jit_above_cost; compiling then costs more
     # (tens of ms) than the whole query saves. Transaction-local: the session's next use is not affected.
     session.execute(text("SET LOCAL jit = off"))
-    # The UNION of two large branches sorts wide rows: in memory, not in temporary files.
+    # Exact (not lossy) bitmaps for large match sets, so no page is re-checked against its
+    # description-sized vector; the facets hash in memory.
     session.execute(text("SET LOCAL work_mem = '64MB'"))
-    # Row estimates for full-text plus filters run far too low, and a nested loop over the
-    # matched titles then costs seconds; hash joins are right at every size here.
-    session.execute(text("SET LOCAL enable_nestloop = off"))
     order = ([matched.c.score.desc()] if query.sort == "relevance" else []) + [
         matched.c.date_posted.desc().nullslast(), matched.c.id.desc()]
     page = select(matched.c.id, matched.c.score).order_by(*order).limit(query.per_page).offset(query.offset).subquery()
