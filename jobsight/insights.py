@@ -331,3 +331,73 @@ def top_companies(session: Session, keywords: str | None = None, skill: str | No
             "companies": [{"company": name, "open_jobs": int(jobs), "share": _share(jobs, sample)}
                           for name, jobs, _ in rows],
             "sample_size": sample, "warehouse_version": version}
+
+
+# -- questions: validation and cache key in one place -------------------------------------
+# The insights service computes every question through ``prepare`` and ``answer``; the gateway
+# uses ``prepare`` too, to answer a cache hit itself: both address the same key.
+
+def _prepare_keywords(keywords):
+    keywords = normalize_keywords(keywords)  # one cache key for every spelling of a query
+    return {"keywords": keywords}, (keywords,)
+
+
+def _prepare_salary(skill=None, title=None, location=None):
+    filters = salary_filters(skill, title, location)
+    return filters, (filters,)
+
+
+def _prepare_trend(skill, weeks=None, today: date | None = None):
+    skill = skill_name(skill)
+    weeks = bounded_int(weeks, "weeks", DEFAULT_WEEKS, 1, MAX_WEEKS)
+    today = today or datetime.now(timezone.utc).date()  # part of the key: a new week is a new answer
+    return {"skill": skill, "weeks": weeks, "today": today}, (skill, weeks, week_start(today).isoformat())
+
+
+def _prepare_co_skills(keywords, limit=None):
+    keywords = normalize_keywords(keywords)
+    limit = bounded_int(limit, "limit", DEFAULT_CO_SKILLS, 1, MAX_LIMIT)
+    return {"keywords": keywords, "limit": limit}, (keywords, limit)
+
+
+def _prepare_optional_keywords(keywords=None):
+    keywords = optional_keywords(keywords)
+    return {"keywords": keywords}, (keywords,)
+
+
+def _prepare_companies(keywords=None, skill=None, limit=None):
+    keywords = optional_keywords(keywords)
+    skill = None if skill is None else skill_name(skill)
+    limit = bounded_int(limit, "limit", DEFAULT_COMPANIES, 1, MAX_LIMIT)
+    return {"keywords": keywords, "skill": skill, "limit": limit}, (keywords, skill, limit)
+
+
+def _no_arguments():
+    return {}, ()
+
+
+# question -> (prepare(**raw) -> (arguments, key parts), compute(session, **arguments))
+QUESTIONS = {
+    "skills_by_demand": (_prepare_keywords, skills_by_demand),
+    "average_experience": (_prepare_keywords, average_experience),
+    "skills_by_salary": (_no_arguments, skills_by_salary),
+    "average_job_salary": (_no_arguments, average_job_salary),
+    "all_skills_by_demand": (_no_arguments, all_skills_by_demand),
+    "salary_percentiles": (_prepare_salary, salary_percentiles),
+    "skill_trend": (_prepare_trend, skill_trend),
+    "co_skills": (_prepare_co_skills, co_skills),
+    "experience_distribution": (_prepare_optional_keywords, experience_distribution),
+    "remote_share": (_prepare_optional_keywords, remote_share),
+    "top_companies": (_prepare_companies, top_companies),
+}
+
+
+def prepare(question: str, **raw) -> tuple[dict, tuple]:
+    """Validated arguments of a question and the parts of its cache key (``ValidationError``
+    on bad input, with the message the caller gets as a 400)."""
+    arguments, parts = QUESTIONS[question][0](**raw)
+    return arguments, (question, *parts)
+
+
+def answer(session: Session, question: str, arguments: dict):
+    return QUESTIONS[question][1](session, **arguments)

@@ -4,9 +4,13 @@ import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
 from nameko.rpc import rpc
+from nameko_sqlalchemy import Database
 
 from jobsight import insights as insights_rules
 from jobsight import metrics
+from jobsight.cache.provider import InsightCache
+from jobsight.cache.version import current_version
+from jobsight.db.warehouse import WarehouseBase
 from jobsight.errors import Forbidden, JobsightError, NotFound
 from jobsight.logs import RequestContext
 from jobsight.providers import TokenSigning
@@ -32,6 +36,10 @@ class GatewayService:
     hub = Hub()
     config = Config()
     context = RequestContext()
+    # Cached insights are answered here, without the hop to insights: the key needs only the
+    # validated question (jobsight.insights.prepare) and the warehouse version (one row).
+    warehouse = Database(WarehouseBase, engine_options={"pool_pre_ping": True, "pool_size": 2})
+    cache = InsightCache()
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -172,30 +180,43 @@ class GatewayService:
 
     # -- insights ------------------------------------------------------------------------
 
+    def _insight(self, question: str, **raw):
+        """A cache hit at the current warehouse version answers here; anything else (a miss, the
+        cache or the warehouse unreachable) goes to the insights service, which computes it."""
+        _, key_parts = insights_rules.prepare(question, **raw)  # bad input: 400 before any hop
+        try:
+            version = current_version(self.warehouse.session)
+        except Exception:  # the warehouse is insights' business: let it answer (or fail) there
+            version = None
+        hit = self.cache.peek(key_parts, version)
+        if hit is not None:
+            return 200, hit[0]
+        return 200, getattr(self.insights, question)(**raw)
+
     @route("GET", "/generate-insight-skills-by-demand/<path:keywords>")
     def skills_by_demand(self, request, keywords):
-        return 200, self.insights.skills_by_demand(inputs.path_text(keywords, "keywords"))
+        return self._insight("skills_by_demand", keywords=inputs.path_text(keywords, "keywords"))
 
     @route("GET", "/generate-insight-average-experience/<path:keywords>")
     def average_experience(self, request, keywords):
-        return 200, self.insights.average_experience(inputs.path_text(keywords, "keywords"))
+        return self._insight("average_experience", keywords=inputs.path_text(keywords, "keywords"))
 
     @route("GET", "/skills-by-salary")
     def skills_by_salary(self, request):
-        return 200, self.insights.skills_by_salary()
+        return self._insight("skills_by_salary")
 
     @route("GET", "/average-job-salary")
     def average_job_salary(self, request):
-        return 200, self.insights.average_job_salary()
+        return self._insight("average_job_salary")
 
     @route("GET", "/all-skills-by-demand")
     def all_skills_by_demand(self, request):
-        return 200, self.insights.all_skills_by_demand()
+        return self._insight("all_skills_by_demand")
 
-    # -- extended insights (GET /insights/...; the insights service validates the values) --
+    # -- extended insights (GET /insights/...) ----------------------------------------------
 
     def _insight_args(self, request, allowed) -> dict:
-        """Known query parameters only; integers checked here, everything else by insights."""
+        """Known query parameters only; integers checked here, everything else by prepare."""
         params = inputs.query_params(request, allowed)
         for name, high in (("limit", insights_rules.MAX_LIMIT), ("weeks", insights_rules.MAX_WEEKS)):
             if name in allowed:
@@ -204,29 +225,29 @@ class GatewayService:
 
     @route("GET", "/insights/salary")
     def insight_salary(self, request):
-        return 200, self.insights.salary_percentiles(**self._insight_args(request, ("skill", "title", "location")))
+        return self._insight("salary_percentiles", **self._insight_args(request, ("skill", "title", "location")))
 
     @route("GET", "/insights/skills/<path:skill>/trend")
     def insight_skill_trend(self, request, skill):
         args = self._insight_args(request, ("weeks",))
-        return 200, self.insights.skill_trend(inputs.path_text(skill, "skill", 64), args["weeks"])
+        return self._insight("skill_trend", skill=inputs.path_text(skill, "skill", 64), weeks=args["weeks"])
 
     @route("GET", "/insights/co-skills")
     def insight_co_skills(self, request):
         args = self._insight_args(request, ("keywords", "limit"))
-        return 200, self.insights.co_skills(inputs.query_text(request, "keywords"), args["limit"])
+        return self._insight("co_skills", keywords=inputs.query_text(request, "keywords"), limit=args["limit"])
 
     @route("GET", "/insights/experience")
     def insight_experience(self, request):
-        return 200, self.insights.experience_distribution(**self._insight_args(request, ("keywords",)))
+        return self._insight("experience_distribution", **self._insight_args(request, ("keywords",)))
 
     @route("GET", "/insights/remote-share")
     def insight_remote_share(self, request):
-        return 200, self.insights.remote_share(**self._insight_args(request, ("keywords",)))
+        return self._insight("remote_share", **self._insight_args(request, ("keywords",)))
 
     @route("GET", "/insights/companies")
     def insight_companies(self, request):
-        return 200, self.insights.top_companies(**self._insight_args(request, ("keywords", "skill", "limit")))
+        return self._insight("top_companies", **self._insight_args(request, ("keywords", "skill", "limit")))
 
     # -- end of extended insights -----------------------------------------------------------
 
@@ -259,6 +280,13 @@ class GatewayService:
         except Exception as exc:  # status must answer even when users does not
             figures["inbox"] = {"error": getattr(exc, "message", type(exc).__name__)}
         return figures
+
+    @rpc
+    def cache_stats(self):
+        """Operators: ``n.rpc.gateway.cache_stats()`` — the insight cache as one gateway sees it:
+        hits it answered itself, and requests it forwarded to insights (whose own figures are
+        ``n.rpc.insights.cache_stats()``)."""
+        return self.cache.stats()
 
     @rpc
     def notification_stats(self):

@@ -78,7 +78,8 @@ class RingCache:
         self._lock = threading.Lock()
         self._flights: dict[str, _Flight] = {}
         self._nodes = {name: _Node() for name in ring.nodes}
-        self._counts = dict.fromkeys(("requests", "hits", "misses", "coalesced", "bypassed", "errors"), 0)
+        # forwarded: peeks that found nothing (the gateway then asks the insights service)
+        self._counts = dict.fromkeys(("requests", "hits", "misses", "coalesced", "bypassed", "forwarded", "errors"), 0)
 
     # -- the API -------------------------------------------------------------------------
 
@@ -100,6 +101,22 @@ class RingCache:
             self._count("hits", node)
             return cached[0]
         return self._single_flight(node, key, compute)
+
+    def peek(self, key_parts, version):
+        """``(value,)`` when the query ``key_parts`` at ``version`` is cached, else None (a miss,
+        an unknown version, or no node to ask): the caller then asks the service that computes.
+        Never raises for the cache's sake."""
+        if version is None:
+            return None
+        self._count("requests")
+        key = cache_key(self.namespace, version, key_parts)
+        node = self._node_for(key)
+        cached = self._get(node, key) if node is not None else None
+        if cached is None or cached is _MISS:
+            self._count("forwarded")
+            return None
+        self._count("hits", node)
+        return cached
 
     def stats(self) -> dict:
         """Counters since start and each node's state (``up`` / ``down``) and current master."""
@@ -258,6 +275,9 @@ class UncachedInsights:
 
     def get_or_compute(self, key_parts, compute, version):
         return compute()
+
+    def peek(self, key_parts, version):
+        return None
 
     def stats(self) -> dict:
         return {"enabled": False}

@@ -316,3 +316,21 @@ def test_bad_input_is_400_with_a_message(http, gateway, path):
     response = http.get(gateway + path)
     assert response.status_code == 400, (path, response.status_code, response.text)
     assert response.json()["msg"] and response.json()["code"] == "invalid_request"
+
+
+def test_the_gateway_answers_repeats_from_the_cache_and_never_across_a_load(http, gateway, seeded, engines, rpc):
+    """(Last in this module: it loads one more job.) The second asking is a hit the gateway
+    answers itself; after a load, the same question is a new key, answered afresh."""
+    path = f"{gateway}/insights/remote-share?keywords=python+developer"
+    first = answer(http, path)
+    hits = rpc.gateway.cache_stats()["hits"]
+    assert answer(http, path) == first
+    assert rpc.gateway.cache_stats()["hits"] == hits + 1
+    extra = {**stage(2), "job_id": 99, "workplace": "remote", "remote": True}
+    with engines["warehouse"].begin() as conn:
+        load.load_jobs(conn, [extra])
+        load.bump_version(conn)
+    after = answer(http, path)
+    assert after["warehouse_version"] > first["warehouse_version"]
+    assert after["sample_size"] == first["sample_size"] + 1
+    assert after["workplaces"]["remote"]["jobs"] == first["workplaces"]["remote"]["jobs"] + 1
