@@ -204,8 +204,9 @@ class Warehouse:
             cur.execute(f"SELECT max(updated_at) FROM {load.LIVE}.fact_job")
             source_updated_at = cur.fetchone()[0]
             rows = {}
-            for table in ("fact_job", "bridge_job_skill", "dim_company", "dim_location", "dim_skill", "dim_date",
-                          "snapshot_skill_subscribers", "agg_skill_demand_daily", "agg_skill_salary"):
+            for table in ("fact_job", "bridge_job_skill", "dim_title", "dim_company", "dim_location", "dim_skill",
+                          "dim_date", "snapshot_skill_subscribers", "agg_skill_demand_daily", "agg_skill_salary",
+                          *(agg.table for agg in aggregates.MAINTAINED)):
                 cur.execute(f"SELECT count(*) FROM {load.LIVE}.{table}")
                 rows[table] = cur.fetchone()[0]
             checks = quality.read(conn)
