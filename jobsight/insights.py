@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
-from jobsight.db.warehouse import (AggSalaryValues, AggSkillCompany, AggSkillFirstSeen, AggTitle, AggTitleCompany,
-                                   AggTitleSkill, BridgeJobSkill, DimCompany, DimLocation, DimSkill, DimTitle, FactJob)
+from jobsight.db.warehouse import (AggCompany, AggSalaryValues, AggSkill, AggSkillCompany, AggSkillFirstSeen,
+                                   AggTitle, AggTitleCompany, AggTitleSkill, BridgeJobSkill, DimCompany, DimLocation, DimSkill, DimTitle, FactJob)
 from jobsight.errors import ValidationError
 from jobsight.normalize import default_taxonomy
 from jobsight.search import _location as parse_place
@@ -41,13 +41,14 @@ def _ratio(total, n, digits: int) -> float | None:
 
 
 def _skill_counts(keywords: str | None, limit: int | None):
-    """(skill, open jobs asking for it) over the titles the keywords match (or every title)."""
+    """(skill, open jobs asking for it) over the titles the keywords match (or every job)."""
+    if keywords is None:
+        return (select(DimSkill.name, AggSkill.open_jobs).join(DimSkill, DimSkill.skill_key == AggSkill.skill_key)
+                .order_by(AggSkill.open_jobs.desc(), DimSkill.name).limit(limit))
     n = func.sum(AggTitleSkill.open_jobs).label("n")
-    query = (select(DimSkill.name, n).join(DimSkill, DimSkill.skill_key == AggTitleSkill.skill_key)
-             .group_by(DimSkill.name).order_by(n.desc(), DimSkill.name).limit(limit))
-    if keywords is not None:
-        query = query.where(AggTitleSkill.title_key.in_(matched_titles(keywords)))
-    return query
+    return (select(DimSkill.name, n).join(DimSkill, DimSkill.skill_key == AggTitleSkill.skill_key)
+            .where(AggTitleSkill.title_key.in_(matched_titles(keywords)))
+            .group_by(DimSkill.name).order_by(n.desc(), DimSkill.name).limit(limit))
 
 
 def _title_sums(session: Session, keywords: str | None, *columns):
@@ -69,11 +70,10 @@ def average_experience(session: Session, keywords) -> dict:
 
 
 def skills_by_salary(session: Session) -> dict:
-    salaries = func.sum(AggTitleSkill.salaries)
-    salary = (func.sum(AggTitleSkill.salary_sum) / salaries).label("salary")
+    salary = (AggSkill.salary_sum / AggSkill.salaries).label("salary")
     rows = session.execute(
-        select(DimSkill.name, salary).join(DimSkill, DimSkill.skill_key == AggTitleSkill.skill_key)
-        .group_by(DimSkill.name).having(salaries > 0).order_by(salary.desc(), DimSkill.name))
+        select(DimSkill.name, salary).join(DimSkill, DimSkill.skill_key == AggSkill.skill_key)
+        .where(AggSkill.salaries > 0).order_by(salary.desc(), DimSkill.name))
     return {skill: round(float(value), 2) for skill, value in rows}
 
 
@@ -315,7 +315,7 @@ def top_companies(session: Session, keywords: str | None = None, skill: str | No
                  .join(DimCompany, DimCompany.company_key == FactJob.company_key)
                  .where(*_open_jobs(keywords=keywords, skill=skill)))
     else:
-        agg = AggSkillCompany if skill else AggTitleCompany
+        agg = AggSkillCompany if skill else AggTitleCompany if keywords else AggCompany
         n = func.sum(agg.open_jobs)
         query = select(DimCompany.name, n).join(DimCompany, DimCompany.company_key == agg.company_key)
         if skill:

@@ -98,6 +98,24 @@ class DimTitle(WarehouseBase):
 
 # -- maintained aggregates (jobsight.warehouse.aggregates): sums over open jobs ---------------
 
+class AggSkill(WarehouseBase):
+    __tablename__ = "agg_skill"
+    __table_args__ = {"schema": SCHEMA}
+
+    skill_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    open_jobs: Mapped[int] = mapped_column(Integer)
+    salaries: Mapped[int] = mapped_column(Integer)
+    salary_sum: Mapped[Decimal] = mapped_column(Numeric)
+
+
+class AggCompany(WarehouseBase):
+    __tablename__ = "agg_company"
+    __table_args__ = {"schema": SCHEMA}
+
+    company_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    open_jobs: Mapped[int] = mapped_column(Integer)
+
+
 class AggTitle(WarehouseBase):
     __tablename__ = "agg_title"
     __table_args__ = {"schema": SCHEMA}

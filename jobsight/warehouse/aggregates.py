@@ -77,6 +77,10 @@ class Maintained:
 
 
 MAINTAINED = (
+    Maintained("agg_skill", ("skill_key",), ("open_jobs", "salaries", "salary_sum"), f"""
+        SELECT s.skill_key, sum(sign), {", ".join(_SALARY)} FROM {_SKILLS} WHERE open GROUP BY s.skill_key"""),
+    Maintained("agg_company", ("company_key",), ("open_jobs",), f"""
+        SELECT company_key, sum(sign) FROM {DELTA} WHERE open GROUP BY company_key"""),
     Maintained("agg_title", ("title_key",),
                ("open_jobs", "salaries", "salary_sum", "experience_stated", "experience_sum")
                + tuple(c for c, _ in EXPERIENCE_COLUMNS) + WORKPLACE_COLUMNS, f"""

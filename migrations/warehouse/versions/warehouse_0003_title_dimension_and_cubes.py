@@ -3,9 +3,10 @@
 ``dim_title`` holds each distinct lowercased title once, with the trigram index the keyword
 matcher uses: matching keywords costs a scan of distinct titles, not of every job. The
 ``agg_*`` tables below are kept exact inside every load's transaction
-(``jobsight.warehouse.aggregates``): they are sums over open jobs (per title, title and skill,
-title and company, skill and company, and salary value per title/skill/location) and over every
-job for first-seen days per skill, so an insight reads a few hundred rows instead of a million.
+(``jobsight.warehouse.aggregates``): they are sums over open jobs (per skill, company, title,
+title and skill, title and company, skill and company, and salary value per title/skill/location)
+and over every job for first-seen days per skill, so an insight reads a few hundred rows
+instead of a million.
 
 Revision ID: warehouse_0003
 Revises: warehouse_0002
@@ -19,7 +20,7 @@ down_revision: Union[str, Sequence[str], None] = "warehouse_0002"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-_AGGREGATES = ("agg_title", "agg_title_skill", "agg_title_company", "agg_skill_company", "agg_salary_values",
+_AGGREGATES = ("agg_skill", "agg_company", "agg_title", "agg_title_skill", "agg_title_company", "agg_skill_company", "agg_salary_values",
                "agg_skill_first_seen")
 
 
@@ -37,6 +38,18 @@ def upgrade() -> None:
     op.execute("ALTER TABLE warehouse.fact_job ALTER COLUMN title_key SET NOT NULL")
     op.execute("CREATE INDEX ix_fact_job_title_key ON warehouse.fact_job (title_key)")
 
+    op.execute("""
+        CREATE TABLE warehouse.agg_skill (
+            skill_key integer PRIMARY KEY,
+            open_jobs integer NOT NULL,
+            salaries integer NOT NULL,                 -- open jobs with a midpoint in the base currency
+            salary_sum numeric NOT NULL
+        )""")
+    op.execute("""
+        CREATE TABLE warehouse.agg_company (
+            company_key integer PRIMARY KEY,
+            open_jobs integer NOT NULL
+        )""")
     op.execute("""
         CREATE TABLE warehouse.agg_title (
             title_key integer PRIMARY KEY,
@@ -95,7 +108,8 @@ def upgrade() -> None:
             PRIMARY KEY (skill_key, date_key)
         )""")
     # Rows summed down to zero are deleted after every load: these partial indexes find them.
-    for table, keys, count in (("agg_title", "title_key", "open_jobs"),
+    for table, keys, count in (("agg_skill", "skill_key", "open_jobs"), ("agg_company", "company_key", "open_jobs"),
+                               ("agg_title", "title_key", "open_jobs"),
                                ("agg_title_skill", "title_key, skill_key", "open_jobs"),
                                ("agg_title_company", "title_key, company_key", "open_jobs"),
                                ("agg_skill_company", "skill_key, company_key", "open_jobs"),
