@@ -29,13 +29,13 @@ def warehouse_session(engines):
 @pytest.fixture
 def service(warehouse_session, redis_client, monkeypatch):
     calls = []
-    real = insights.skills_by_demand
+    prepare, real = insights.QUESTIONS["skills_by_demand"]
 
     def counted(session, keywords, *args, **kwargs):
         calls.append(keywords)
         return real(session, keywords, *args, **kwargs)
 
-    monkeypatch.setattr(insights, "skills_by_demand", counted)
+    monkeypatch.setitem(insights.QUESTIONS, "skills_by_demand", (prepare, counted))
     cache = RingCache(Ring(["a", "b"]), {"a": redis_client, "b": redis_client},
                       namespace=f"cachetest-{uuid.uuid4().hex[:8]}", ttl=60)
     worker = worker_factory(InsightsService, warehouse=SessionHolder(warehouse_session), cache=cache)
