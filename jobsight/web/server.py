@@ -8,13 +8,14 @@ service the request touches.
 from __future__ import annotations
 
 import re
+import socket
 import time
 import uuid
 from functools import partial
 
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
@@ -56,9 +57,25 @@ class JsonWsgiApp(WsgiApp):
         return response(environ, start_response)
 
 
+class NoDelayProtocol(HttpOnlyProtocol):
+    """Responses go out as soon as they are written. A response larger than one TCP segment is
+    written as headers, then body; with Nagle's algorithm on, the body waited for the client's
+    delayed ACK of the headers, about 40 ms, on every such response of a kept-alive connection."""
+
+    def setup(self):
+        super().setup()
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except (OSError, AttributeError):
+            pass
+
+
 class JsonWebServer(WebServer):
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=NoDelayProtocol, debug=False):
+        return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
 
     def context_data_from_headers(self, request):
         return {REQUEST_ID_KEY: request_id_of(request.environ)}
