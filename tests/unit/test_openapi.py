@@ -1,6 +1,11 @@
 """The OpenAPI document describes exactly the routes the gateway serves."""
 import re
 
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from jobsight.search import PARAMETERS as SEARCH_PARAMETERS
+from jobsight.web.inputs import LoginBody, SignUpBody, SubscriptionBody
 from jobsight.web.openapi import openapi_document
 from jobsight.web.server import JsonRoute
 from services.gateway import GatewayService
@@ -27,3 +32,66 @@ def test_every_operation_documents_its_responses():
     for path, ops in openapi_document()["paths"].items():
         for method, op in ops.items():
             assert op["responses"], f"{method} {path}"
+
+
+def test_the_document_is_built_once():
+    assert openapi_document() is openapi_document()
+
+
+def test_every_path_parameter_is_documented_and_required():
+    for path, ops in openapi_document()["paths"].items():
+        in_template = set(re.findall(r"{(\w+)}", path))
+        for method, op in ops.items():
+            in_path = {p["name"]: p for p in op.get("parameters", ()) if p["in"] == "path"}
+            assert set(in_path) == in_template, f"{method} {path}"
+            assert all(p["required"] for p in in_path.values()), f"{method} {path}"
+
+
+def test_search_documents_exactly_the_parameters_it_accepts():
+    parameters = openapi_document()["paths"]["/jobs"]["get"]["parameters"]
+    assert tuple(p["name"] for p in parameters) == SEARCH_PARAMETERS
+    assert all(p["in"] == "query" and not p["required"] for p in parameters)
+
+
+def test_request_bodies_keep_every_rule_of_the_schemas_the_gateway_loads():
+    plain = APISpec("bodies", "1", "3.0.3", plugins=[MarshmallowPlugin()])
+    loaded = {"/sign-up": ("SignUp", SignUpBody), "/login": ("Login", LoginBody),
+              "/subscriptions": ("Subscription", SubscriptionBody)}
+    for name, schema in loaded.values():
+        plain.components.schema(name, schema=schema)
+    generated = plain.to_dict()["components"]["schemas"]
+    document = openapi_document()
+    documented = document["components"]["schemas"]
+    for path, (name, _) in loaded.items():
+        body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        assert body == {"$ref": f"#/components/schemas/{name}"}
+        assert documented[name].get("required") == generated[name].get("required"), name
+        assert set(documented[name]["properties"]) == set(generated[name]["properties"]), name
+        for field, rules in generated[name]["properties"].items():
+            if "$ref" not in documented[name]["properties"][field]:
+                assert rules.items() <= documented[name]["properties"][field].items(), f"{name}.{field}"
+
+
+def test_every_reference_names_a_component():
+    document = openapi_document()
+
+    def refs(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                yield node["$ref"]
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    names = {f"#/components/schemas/{name}" for name in document["components"]["schemas"]}
+    found = set(refs(document))
+    assert found and found <= names
+
+
+def test_routes_behind_a_token_say_so():
+    for path, ops in openapi_document()["paths"].items():
+        for method, op in ops.items():
+            if "security" in op:
+                assert op["security"] == [{"bearer": []}] and "401" in op["responses"], f"{method} {path}"
