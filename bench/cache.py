@@ -6,7 +6,9 @@
 Works on a database of its own (``jobsight_bench_cache``, recreated by the real migrations and
 filled with synthetic jobs), never on warehouse_db, and on the cache ring scripts/setup.sh starts
 (under a namespace of its own). The insight is ``skills_by_demand`` (the real query and the real
-warehouse-version read). Baseline: the same requests straight from the warehouse. Then the
+warehouse-version read). Baseline: the same requests straight from the warehouse. The gateway's
+cached path is timed both ways in the same run: the version read from the warehouse per request
+(as the gateway did) and the version kept by warehouse_loaded events (as it does now). Then the
 same keywords through the store, first each one cold (a miss: query + store), then hot (hits),
 then a mixed workload from a cold cache: ``--queries`` keywords drawn with weight 1/rank.
 """
@@ -30,9 +32,11 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jobsight import config as config_module, insights  # noqa: E402
+from jobsight import config as config_module  # noqa: E402
+from jobsight.adapters.version import KnownVersion  # noqa: E402
+from jobsight.insights import queries as insights, questions  # noqa: E402
 from jobsight.cache import store  # noqa: E402
-from jobsight.cache.version import current_version  # noqa: E402
+from jobsight.warehouse.version import current_version  # noqa: E402
 from jobsight.migrate import upgrade  # noqa: E402
 
 PG = os.environ.get("BENCH_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
@@ -123,6 +127,20 @@ def main() -> None:
         print(line("cache miss (query + store)", timed(lambda kw=kw: through_cache(session, kw) for kw in keywords)))
         print(line("cache hit (version read + GET)", timed(lambda kw=random.choice(keywords): through_cache(session, kw)
                                                            for _ in range(args.requests))))
+        # The gateway's cached path: validate the question, learn the version, peek at the ring.
+        # Before: the version read from the warehouse (one row) on every request. Now: the view
+        # warehouse_loaded events keep (adapters.version), no database on the path.
+        version = current_version(session)
+        view = KnownVersion(ttl=3600)
+        view.heard(version)
+        print("the gateway's cached path (validate + version + GET):")
+        print(line("version read from the warehouse", timed(
+            lambda kw=random.choice(keywords): cache.peek(questions.prepare("skills_by_demand", keywords=kw)[1],
+                                                          current_version(session)) for _ in range(args.requests))))
+        print(line("version heard from events", timed(
+            lambda kw=random.choice(keywords): cache.peek(questions.prepare("skills_by_demand", keywords=kw)[1],
+                                                          view.current(lambda: version))
+            for _ in range(args.requests))))
         session.commit()
 
     # A skewed mix from a cold cache: a few keywords are most of the traffic, as with real searches.

@@ -32,7 +32,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 from werkzeug.test import Client  # noqa: E402
 
 import dedup_quality  # noqa: E402  (bench/dedup_quality.py)
-from jobsight import config as config_module, runs, taxonomy as taxonomy_store  # noqa: E402
+from jobsight import config as config_module, taxonomy as taxonomy_store  # noqa: E402
+from jobsight.adapters.units import JobsUnit  # noqa: E402
+from jobsight.ingestion import pipeline  # noqa: E402
 from jobsight.demo import DemoWorld  # noqa: E402
 from jobsight.demo.server import default_sources, make_app  # noqa: E402
 from jobsight.migrate import upgrade  # noqa: E402
@@ -146,6 +148,7 @@ def end_to_end(postings: int) -> None:
     engine = create_engine(uri)
     with Session(engine) as session:
         taxonomy_store.seed(session)
+        session.commit()
         taxonomy = taxonomy_store.load(session)
     from nameko.standalone.events import get_event_exchange
 
@@ -163,7 +166,8 @@ def end_to_end(postings: int) -> None:
     totals = defaultdict(int)
     for source in default_sources(base):
         source = {**source, "max_requests": 10**6, "max_pages": 10**5}
-        stats = runs.run_source(source, Fetcher(source, rate_limit=0), taxonomy, lambda: Session(engine), dispatch)
+        stats = pipeline.run_source(source, Fetcher(source, rate_limit=0), taxonomy,
+                                    lambda: JobsUnit.of(Session(engine)), dispatch)
         for key in ("fetched", "new", "updated", "unchanged", "skipped", "errors"):
             totals[key] += getattr(stats, key)
     elapsed = time.perf_counter() - t0

@@ -37,7 +37,7 @@ from jobsight.demo import DemoWorld  # noqa: E402
 from jobsight.events import envelope  # noqa: E402
 from jobsight.migrate import upgrade  # noqa: E402
 from jobsight.normalize import default_taxonomy  # noqa: E402
-from jobsight.runner import Runner  # noqa: E402
+from jobsight.supervisor import Supervisor  # noqa: E402
 
 VHOST = "jobsight_bench_notify"
 DATABASE = "jobsight_bench_users"
@@ -147,9 +147,9 @@ def main() -> None:
     postings = jobs(args.postings)
     subscribe(uri, args.subscribers, [j["title"] for j in postings])
     log_dir = Path(tempfile.mkdtemp(prefix="jobsight-bench-notify-"))
-    runner = Runner(config, config_module.DEFAULT_PATH, services=("users", "gateway"), replicas=1, log_dir=log_dir,
+    runner = Supervisor(config, config_module.DEFAULT_PATH, services=("users", "gateway"), replicas=1, log_dir=log_dir,
                     env=env, out=open(os.devnull, "w"))
-    extra_users = Runner(config, config_module.DEFAULT_PATH, services=("users",),
+    extra_users = Supervisor(config, config_module.DEFAULT_PATH, services=("users",),
                          replicas=max(args.users_replicas - 1, 0) or 1, log_dir=log_dir / "extra", env=env,
                          out=open(os.devnull, "w")) if args.users_replicas > 1 else None
     runner.start()

@@ -165,6 +165,7 @@ def load(uri: str, postings: int) -> dict:
         conn.execute(text("VACUUM ANALYZE job_sources"))
     with Session(engine) as session:
         taxonomy_store.seed(session)
+        session.commit()
     engine.dispose()
     return {"generate_s": generated, "insert_s": inserted, "index_s": indexed, "total_s": time.perf_counter() - t0}
 
@@ -188,7 +189,7 @@ def start_system(uri: str, log_dir: Path, services=("scraper", "gateway"), vhost
                  extra_env: dict | None = None):
     """``services`` as real processes on a free port and ``vhost``; (runner, gateway URL) once
     ``GET /jobs`` answers. ``extra_env`` adds or overrides settings (other databases, the cache)."""
-    from jobsight.runner import Runner
+    from jobsight.supervisor import Supervisor
 
     port = _free_port()
     env = {"JOBS_DB_URI": uri, "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}",
@@ -196,7 +197,7 @@ def start_system(uri: str, log_dir: Path, services=("scraper", "gateway"), vhost
            "DEMO_SOURCES_ENABLED": "false", "RPC_TIMEOUT": "30", "LOG_LEVEL": "WARNING", **(extra_env or {})}
     os.environ.update(env)
     config = config_module.load()
-    runner = Runner(config, config_module.DEFAULT_PATH, services=services, log_dir=log_dir, env=env,
+    runner = Supervisor(config, config_module.DEFAULT_PATH, services=services, log_dir=log_dir, env=env,
                     out=open(os.devnull, "w"))
     runner.start()
     base = runner.base_url

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jobsight import validate
 from jobsight.auth import validate_email, validate_password
 from jobsight.db.users import Subscription, User
 from jobsight.errors import Conflict, NotFound, ValidationError
@@ -46,28 +47,26 @@ def user_to_dict(user: User) -> dict:
     }
 
 
+def check_new_account(name, email, password, password_min_length: int = 8) -> tuple[str, str, str]:
+    return validate_name(name), validate_email(email), validate_password(password, password_min_length)
+
+
 class Accounts:
-    """Everything the users service does with accounts, given a session and a hasher."""
+    """The users and their skill subscriptions in users_db (the caller commits)."""
 
-    def __init__(self, session: Session, passwords, password_min_length: int = 8):
+    def __init__(self, session: Session):
         self.session = session
-        self.passwords = passwords
-        self.password_min_length = password_min_length
-
-    def check_new_account(self, name, email, password) -> tuple[str, str, str]:
-        return validate_name(name), validate_email(email), validate_password(password, self.password_min_length)
 
     def email_taken(self, email: str) -> bool:
         return self.session.scalar(select(User.id).where(User.email == email)) is not None
 
     def create(self, name: str, email: str, password_hash: str) -> User:
         user = User(name=name, email=email, password_hash=password_hash)
-        self.session.add(user)
         try:
-            self.session.commit()
+            with self.session.begin_nested():  # a savepoint: the race's loser keeps its transaction
+                self.session.add(user)
         except IntegrityError:
             # Two sign-ups with one email racing: the unique index decides.
-            self.session.rollback()
             raise Conflict("User already exists")
         return user
 
@@ -75,9 +74,7 @@ class Accounts:
         return self.session.scalar(select(User).where(User.email == email))
 
     def get(self, user_id) -> User:
-        if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
-            raise ValidationError("user_id must be a positive integer")
-        user = self.session.get(User, user_id)
+        user = self.session.get(User, validate.positive_id(user_id, "user_id"))
         if user is None:
             raise NotFound("User not found")
         return user
@@ -111,11 +108,10 @@ class Accounts:
             select(Subscription).where(Subscription.user_id == user_id, Subscription.skill_key == key))
         if existing is not None:
             return existing.skill, False
-        self.session.add(Subscription(user_id=user_id, skill=skill, skill_key=key))
         try:
-            self.session.commit()
-        except IntegrityError:
-            self.session.rollback()
+            with self.session.begin_nested():
+                self.session.add(Subscription(user_id=user_id, skill=skill, skill_key=key))
+        except IntegrityError:  # the same subscription added concurrently
             return skill, False
         return skill, True
 
@@ -133,5 +129,5 @@ class Accounts:
         if sub is None:
             raise NotFound("Not subscribed to this skill")
         self.session.delete(sub)
-        self.session.commit()
+        self.session.flush()
         return True

@@ -48,30 +48,30 @@ def cmd_demo_sources(args) -> int:
 
 
 def cmd_up(args) -> int:
-    from jobsight import runner
+    from jobsight import supervisor
 
     config = _load_config(args)
-    if runner.read_pid():
-        print(f"jobsight is already running (pid {runner.read_pid()}); `jobsight down` stops it", file=sys.stderr)
+    if supervisor.read_pid():
+        print(f"jobsight is already running (pid {supervisor.read_pid()}); `jobsight down` stops it", file=sys.stderr)
         return 1
     if args.detach:
-        runner.PID_FILE.parent.mkdir(parents=True, exist_ok=True)
+        supervisor.PID_FILE.parent.mkdir(parents=True, exist_ok=True)
         log_dir = os.path.abspath(args.log_dir)
         os.makedirs(log_dir, exist_ok=True)
         command = [sys.executable, "-m", "jobsight.cli", "--config", args.config, "up",
                    "--replicas", str(args.replicas), "--log-dir", log_dir, "--timeout", str(args.timeout)]
-        with open(os.path.join(log_dir, "runner.log"), "ab") as log:
+        with open(os.path.join(log_dir, "supervisor.log"), "ab") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                        start_new_session=True, cwd=ROOT)
         deadline = time.monotonic() + args.timeout + 15
-        base_url = runner.gateway_url(config)
+        base_url = supervisor.gateway_url(config)
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                print(f"jobsight failed to start; see {log_dir}/runner.log", file=sys.stderr)
+                print(f"jobsight failed to start; see {log_dir}/supervisor.log", file=sys.stderr)
                 return 1
             try:
-                code, status = runner.fetch_status(base_url)
-                if code == 200 and runner.read_pid() == process.pid:
+                code, status = supervisor.fetch_status(base_url)
+                if code == 200 and supervisor.read_pid() == process.pid:
                     print(f"jobsight is up in the background (pid {process.pid}) at {base_url}; "
                           f"logs in {log_dir}; `jobsight down` stops it")
                     return 0
@@ -79,17 +79,17 @@ def cmd_up(args) -> int:
                 pass
             time.sleep(0.5)
         print("jobsight did not become healthy in time; stopping it", file=sys.stderr)
-        runner.stop_detached()
+        supervisor.stop_detached()
         return 1
 
-    run = runner.Runner(config, args.config, replicas=args.replicas, log_dir=args.log_dir)
-    runner.PID_FILE.parent.mkdir(parents=True, exist_ok=True)
-    runner.PID_FILE.write_text(str(os.getpid()))
+    run = supervisor.Supervisor(config, args.config, replicas=args.replicas, log_dir=args.log_dir)
+    supervisor.PID_FILE.parent.mkdir(parents=True, exist_ok=True)
+    supervisor.PID_FILE.write_text(str(os.getpid()))
     try:
         run.start()
         try:
             status = run.wait_healthy(args.timeout)
-        except runner.StartupFailed as exc:
+        except supervisor.StartupFailed as exc:
             print(f"startup failed: {exc}", file=sys.stderr)
             run.stop()
             return 1
@@ -97,13 +97,13 @@ def cmd_up(args) -> int:
         print("Ctrl-C stops every service", flush=True)
         return run.supervise()
     finally:
-        runner.PID_FILE.unlink(missing_ok=True)
+        supervisor.PID_FILE.unlink(missing_ok=True)
 
 
 def cmd_down(args) -> int:
-    from jobsight import runner
+    from jobsight import supervisor
 
-    if runner.stop_detached():
+    if supervisor.stop_detached():
         print("jobsight stopped")
     else:
         print("jobsight was not running")
@@ -111,10 +111,10 @@ def cmd_down(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from jobsight import runner
+    from jobsight import supervisor
 
     try:
-        code, status = runner.fetch_status(runner.gateway_url(_load_config(args)))
+        code, status = supervisor.fetch_status(supervisor.gateway_url(_load_config(args)))
     except OSError as exc:
         print(f"gateway not answering: {exc}", file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset({
@@ -116,6 +117,32 @@ def hamming(a: int, b: int) -> int:
 def content_hash(data: dict) -> str:
     """Stable hash of what a posting says; equal hashes mean nothing changed."""
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PostingKeys:
+    """Everything dedup compares a posting by, computed once per posting (the fingerprint only
+    when asked for: a posting already observed on its source never needs it)."""
+
+    company: str
+    title: str
+    url: str
+    content_hash: str
+    description: str | None = None
+
+    @classmethod
+    def of(cls, posting) -> "PostingKeys":
+        return cls(company=company_key(posting.company), title=title_key(posting.title),
+                   url=normalize_url(posting.url), content_hash=content_hash(posting.to_dict()),
+                   description=posting.description)
+
+    @cached_property
+    def simhash(self) -> int | None:
+        return simhash(self.description)
+
+    @cached_property
+    def bands(self) -> list[int] | None:
+        return simhash_bands(self.simhash, self.company)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The one logging setup: JSON lines carrying the request id of the call being served.
 
 The gateway assigns each HTTP request an id; nameko carries it in context data through every
-RPC and event hop; ``RequestContext`` puts it where ``RequestIdFilter`` finds it, so every
+RPC and event hop; ``jobsight.adapters.context.RequestContext`` puts it where ``RequestIdFilter`` finds it, so every
 line any service logs while serving that request names it.
 """
 from __future__ import annotations
@@ -13,8 +13,6 @@ import socket
 import threading
 import time
 from datetime import datetime, timezone
-
-from nameko.extensions import DependencyProvider
 
 REQUEST_ID_KEY = "request_id"
 
@@ -28,6 +26,17 @@ def current_request_id() -> str | None:
 
 def set_request_id(request_id: str | None) -> None:
     _current.request_id = request_id
+
+
+def begin_call(request_id: str | None, service: str) -> None:
+    """The worker now serving a call: its request id and service name go on every record."""
+    _current.request_id = request_id
+    _current.service = service
+    _current.started = time.monotonic()
+
+
+def call_duration_ms() -> float:
+    return round((time.monotonic() - getattr(_current, "started", time.monotonic())) * 1000, 2)
 
 
 class RequestIdFilter(logging.Filter):
@@ -64,29 +73,3 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
-
-
-class RequestContext(DependencyProvider):
-    """Makes the worker's request id current for logging and logs each call's outcome."""
-
-    def worker_setup(self, worker_ctx):
-        _current.request_id = worker_ctx.context_data.get(REQUEST_ID_KEY)
-        _current.service = worker_ctx.service_name
-        _current.started = time.monotonic()
-
-    def worker_result(self, worker_ctx, result=None, exc_info=None):
-        took_ms = round((time.monotonic() - getattr(_current, "started", time.monotonic())) * 1000, 2)
-        entrypoint = worker_ctx.entrypoint.method_name
-        if exc_info is None:
-            logging.getLogger("jobsight.calls").info(
-                "%s.%s ok", worker_ctx.service_name, entrypoint,
-                extra={"entrypoint": entrypoint, "duration_ms": took_ms, "outcome": "ok"},
-            )
-        else:
-            logging.getLogger("jobsight.calls").info(
-                "%s.%s failed: %s", worker_ctx.service_name, entrypoint, exc_info[0].__name__,
-                extra={"entrypoint": entrypoint, "duration_ms": took_ms, "outcome": exc_info[0].__name__},
-            )
-
-    def worker_teardown(self, worker_ctx):
-        _current.request_id = None

@@ -66,7 +66,9 @@ def seed_taxonomy(jobs_uri: str) -> int:
     engine = create_engine(jobs_uri)
     try:
         with Session(engine) as session:
-            return taxonomy.seed(session)
+            written = taxonomy.seed(session)
+            session.commit()
+            return written
     finally:
         engine.dispose()
 

@@ -18,9 +18,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from jobsight.db.users import Notification, ProcessedEvent, SavedSearch, SavedSearchTrigram, Subscription, User
+from jobsight import validate
 from jobsight.errors import NotFound, ValidationError
+from jobsight.events import JobPayload, Salary
 from jobsight.normalize import default_taxonomy
-from jobsight.textmatch import WORD_SIMILARITY_THRESHOLD, normalize_keywords
+from jobsight.textmatch import WORD_SIMILARITY_THRESHOLD
+from jobsight.validate import normalize_keywords
 
 MAX_SEARCHES_PER_USER = 50
 MAX_SEARCH_SKILLS = 10
@@ -105,7 +108,7 @@ class SavedSearches:
         self.session.add(search)
         self.session.flush()
         self.session.add_all(SavedSearchTrigram(trigram=t, search_id=search.id) for t in trigrams)
-        self.session.commit()
+        self.session.flush()
         return search_dict(search)
 
     def list(self, user_id: int) -> list[dict]:
@@ -117,101 +120,71 @@ class SavedSearches:
             SavedSearch.id == search_id, SavedSearch.user_id == user_id)).rowcount
         if not removed:
             raise NotFound("No such saved search")
-        self.session.commit()
 
 
-def job_summary(job: dict) -> dict:
-    salary = job.get("salary") or {}
-    sources = job.get("sources") or []
-    return {"job_id": job["job_id"], "title": job["title"], "company": job["company"],
-            "location": job.get("location"), "workplace": job.get("workplace"), "skills": job.get("skills") or [],
-            "annual_min": salary.get("annual_min"), "annual_max": salary.get("annual_max"),
-            "annual_currency": salary.get("annual_currency"), "date_posted": job.get("date_posted"),
-            "url": sources[0]["url"] if sources else None}
+def job_summary(job: JobPayload) -> dict:
+    salary = job.salary or Salary()
+    return {"job_id": job.job_id, "title": job.title, "company": job.company, "location": job.location,
+            "workplace": job.workplace, "skills": list(job.skills), "annual_min": salary.annual_min,
+            "annual_max": salary.annual_max, "annual_currency": salary.annual_currency,
+            "date_posted": job.date_posted, "url": job.url}
 
 
-def check_job(job) -> dict:
-    """The fields matching needs, checked (an event from the wire is untrusted input)."""
-    if not isinstance(job, dict):
-        raise ValidationError("event data has no job object")
-    if not isinstance(job.get("job_id"), int) or not isinstance(job.get("title"), str) or \
-            not isinstance(job.get("company"), str):
-        raise ValidationError("job needs an integer job_id, a title and a company")
-    if not isinstance(job.get("skills", []), list):
-        raise ValidationError("job skills must be a list")
-    return job
+class Subscribers:
+    """Who wants to hear of a job: skill subscriptions and saved searches, found by index."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def matching(self, job: JobPayload) -> dict[int, list[dict]]:
+        """Every user whose subscriptions match the job, with the reasons: {user_id: [reason, ...]}."""
+        reasons: dict[int, list[dict]] = {}
+        skills = list(job.skills)
+        if skills:
+            rows = self.session.execute(select(Subscription.user_id, Subscription.skill).where(
+                Subscription.skill_key.in_([s.lower() for s in skills])))
+            for user_id, skill in rows:
+                reasons.setdefault(user_id, []).append({"type": "skill", "skill": skill})
+        salary = job.salary or Salary()
+        place = " | ".join(str(value or "") for value in (job.location, job.city, job.region, job.country))
+        candidates = (
+            select(SavedSearchTrigram.search_id, func.count().label("shared"))
+            .where(SavedSearchTrigram.trigram == func.any(func.show_trgm(bindparam("title"))))
+            .group_by(SavedSearchTrigram.search_id)
+            .subquery())
+        # Explicit casts: psycopg2 sends None as an untyped NULL.
+        best_salary = func.coalesce(cast(bindparam("annual_max"), Float), cast(bindparam("annual_min"), Float))
+        query = (
+            select(SavedSearch.id, SavedSearch.user_id, SavedSearch.keywords)
+            .join(candidates, candidates.c.search_id == SavedSearch.id)
+            .where(
+                candidates.c.shared >= SavedSearch.trigram_count * WORD_SIMILARITY_THRESHOLD,
+                SavedSearch.keywords.op("<%")(bindparam("title")),
+                (SavedSearch.remote.is_(None)) | (SavedSearch.remote == bindparam("workplace", type_=String)),
+                (SavedSearch.salary_min.is_(None)) | (best_salary >= SavedSearch.salary_min),
+                (SavedSearch.location.is_(None)) | literal(place).ilike(func.concat("%", SavedSearch.location, "%")),
+                SavedSearch.skills.contained_by(bindparam("skills")),
+            ))
+        rows = self.session.execute(query, {
+            "title": job.title.lower(), "workplace": job.workplace, "annual_min": salary.annual_min,
+            "annual_max": salary.annual_max if salary.annual_currency in (None, "EUR") else None,
+            "skills": skills})
+        for search_id, user_id, keywords in rows:
+            reasons.setdefault(user_id, []).append({"type": "search", "search_id": search_id, "keywords": keywords})
+        return reasons
 
 
-def matches(session: Session, job: dict) -> dict[int, list[dict]]:
-    """Every user whose subscriptions match the job, with the reasons: {user_id: [reason, ...]}."""
-    reasons: dict[int, list[dict]] = {}
-    skills = [s for s in job.get("skills") or [] if isinstance(s, str)]
-    if skills:
-        rows = session.execute(select(Subscription.user_id, Subscription.skill).where(
-            Subscription.skill_key.in_([s.lower() for s in skills])))
-        for user_id, skill in rows:
-            reasons.setdefault(user_id, []).append({"type": "skill", "skill": skill})
-    salary = job.get("salary") or {}
-    place = " | ".join(str(job.get(k) or "") for k in ("location", "city", "region", "country"))
-    title = job["title"].lower()
-    candidates = (
-        select(SavedSearchTrigram.search_id, func.count().label("shared"))
-        .where(SavedSearchTrigram.trigram == func.any(func.show_trgm(bindparam("title"))))
-        .group_by(SavedSearchTrigram.search_id)
-        .subquery())
-    # Explicit casts: psycopg2 sends None as an untyped NULL.
-    best_salary = func.coalesce(cast(bindparam("annual_max"), Float), cast(bindparam("annual_min"), Float))
-    query = (
-        select(SavedSearch.id, SavedSearch.user_id, SavedSearch.keywords)
-        .join(candidates, candidates.c.search_id == SavedSearch.id)
-        .where(
-            candidates.c.shared >= SavedSearch.trigram_count * WORD_SIMILARITY_THRESHOLD,
-            SavedSearch.keywords.op("<%")(bindparam("title")),
-            (SavedSearch.remote.is_(None)) | (SavedSearch.remote == bindparam("workplace", type_=String)),
-            (SavedSearch.salary_min.is_(None)) | (best_salary >= SavedSearch.salary_min),
-            (SavedSearch.location.is_(None)) | literal(place).ilike(func.concat("%", SavedSearch.location, "%")),
-            SavedSearch.skills.contained_by(bindparam("skills")),
-        ))
-    rows = session.execute(query, {
-        "title": title, "workplace": job.get("workplace"), "annual_min": salary.get("annual_min"),
-        "annual_max": salary.get("annual_max") if salary.get("annual_currency") in (None, "EUR") else None,
-        "skills": skills})
-    for search_id, user_id, keywords in rows:
-        reasons.setdefault(user_id, []).append({"type": "search", "search_id": search_id, "keywords": keywords})
-    return reasons
+class ProcessedEvents:
+    """Event ids a handler has done its work for (at-least-once delivery made idempotent)."""
 
+    def __init__(self, session: Session):
+        self.session = session
 
-def record_event(session: Session, event_id: str, event_type: str) -> bool:
-    """Mark an event processed (in the caller's transaction); False when it already was."""
-    inserted = session.execute(insert(ProcessedEvent).values(event_id=event_id, event_type=event_type)
-                               .on_conflict_do_nothing().returning(ProcessedEvent.event_id)).first()
-    return inserted is not None
-
-
-def notify(session: Session, event_id: str, job: dict, reasons: dict[int, list[dict]]) -> dict | None:
-    """Store one notification per (user, job); users already told about this job are skipped.
-
-    Returns what the gateways need to push, the job's summary once for all its notifications:
-    ``{"job": summary, "notifications": [{"id", "user_id", "reasons", "created_at"}, ...]}``.
-    """
-    if not reasons:
-        return None
-    summary = job_summary(job)
-    users = sorted(reasons)
-    # One statement whatever the number of users, the job summary sent once (not per row).
-    created = session.execute(text(
-        "INSERT INTO notifications (user_id, job_id, job, reasons, event_id) "
-        "SELECT u, :job_id, CAST(:job AS jsonb), r, :event_id "
-        "FROM unnest(CAST(:users AS bigint[]), CAST(:reasons AS jsonb[])) AS t(u, r) "
-        "ON CONFLICT ON CONSTRAINT uq_notifications_user_job DO NOTHING "
-        "RETURNING id, user_id, created_at, reasons"),
-        {"job_id": job["job_id"], "job": json.dumps(summary), "event_id": event_id, "users": users,
-         "reasons": [json.dumps(reasons[u]) for u in users]}).all()
-    if not created:
-        return None
-    return {"job": summary, "notifications": [
-        {"id": row.id, "user_id": row.user_id, "reasons": row.reasons, "created_at": row.created_at.isoformat()}
-        for row in created]}
+    def record(self, event_id: str, event_type: str) -> bool:
+        """Mark an event processed (in the caller's transaction); False when it already was."""
+        inserted = self.session.execute(insert(ProcessedEvent).values(event_id=event_id, event_type=event_type)
+                                        .on_conflict_do_nothing().returning(ProcessedEvent.event_id)).first()
+        return inserted is not None
 
 
 def notification_dict(n: Notification) -> dict:
@@ -223,11 +196,34 @@ class Inbox:
     def __init__(self, session: Session):
         self.session = session
 
+    def notify(self, event_id: str, job: JobPayload, reasons: dict[int, list[dict]]) -> dict | None:
+        """Store one notification per (user, job); users already told about this job are skipped.
+
+        Returns what the gateways need to push, the job's summary once for all its notifications:
+        ``{"job": summary, "notifications": [{"id", "user_id", "reasons", "created_at"}, ...]}``.
+        """
+        if not reasons:
+            return None
+        summary = job_summary(job)
+        users = sorted(reasons)
+        # One statement whatever the number of users, the job summary sent once (not per row).
+        created = self.session.execute(text(
+            "INSERT INTO notifications (user_id, job_id, job, reasons, event_id) "
+            "SELECT u, :job_id, CAST(:job AS jsonb), r, :event_id "
+            "FROM unnest(CAST(:users AS bigint[]), CAST(:reasons AS jsonb[])) AS t(u, r) "
+            "ON CONFLICT ON CONSTRAINT uq_notifications_user_job DO NOTHING "
+            "RETURNING id, user_id, created_at, reasons"),
+            {"job_id": job.job_id, "job": json.dumps(summary), "event_id": event_id, "users": users,
+             "reasons": [json.dumps(reasons[u]) for u in users]}).all()
+        if not created:
+            return None
+        return {"job": summary, "notifications": [
+            {"id": row.id, "user_id": row.user_id, "reasons": row.reasons, "created_at": row.created_at.isoformat()}
+            for row in created]}
+
     def page(self, user_id: int, unread_only: bool = False, page: int = 1, per_page: int = 20) -> dict:
-        if not isinstance(page, int) or not 1 <= page <= 10_000:
-            raise ValidationError("page must be an integer from 1 to 10000")
-        if not isinstance(per_page, int) or not 1 <= per_page <= 100:
-            raise ValidationError("per_page must be an integer from 1 to 100")
+        page = validate.integer(page, "page", 1, 10_000)
+        per_page = validate.integer(per_page, "per_page", 1, 100)
         mine = Notification.user_id == user_id
         condition = and_(mine, Notification.read_at.is_(None)) if unread_only else mine
         total = self.session.scalar(select(func.count()).select_from(Notification).where(condition))
@@ -240,25 +236,22 @@ class Inbox:
 
     def mark_read(self, user_id: int, ids) -> dict:
         """Mark the user's notifications read: {"read": newly read, "missing": not the user's}."""
-        if not isinstance(ids, list) or not ids or len(ids) > 500 or \
-                not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
-            raise ValidationError("ids must be a list of 1 to 500 notification ids")
+        ids = validate.id_list(ids, "notification", 500)
         owned = set(self.session.scalars(select(Notification.id).where(
             Notification.user_id == user_id, Notification.id.in_(ids))))
         marked = self.session.execute(
             update(Notification).where(Notification.user_id == user_id, Notification.id.in_(owned),
                                        Notification.read_at.is_(None))
             .values(read_at=func.now()).returning(Notification.id)).scalars().all()
-        self.session.commit()
         return {"read": sorted(marked), "missing": sorted(set(ids) - owned)}
 
-
-def stats(session: Session) -> dict:
-    total, unread = session.execute(select(func.count(), func.count().filter(Notification.read_at.is_(None)))
-                                    .select_from(Notification)).one()
-    processed = session.scalar(select(func.count()).select_from(ProcessedEvent))
-    users = session.scalar(select(func.count()).select_from(User))
-    searches = session.scalar(select(func.count()).select_from(SavedSearch))
-    subscriptions = session.scalar(select(func.count()).select_from(Subscription))
-    return {"notifications": total, "unread": unread, "events_processed": processed, "users": users,
-            "skill_subscriptions": subscriptions, "saved_searches": searches}
+    def stats(self) -> dict:
+        session = self.session
+        total, unread = session.execute(select(func.count(), func.count().filter(Notification.read_at.is_(None)))
+                                        .select_from(Notification)).one()
+        processed = session.scalar(select(func.count()).select_from(ProcessedEvent))
+        users = session.scalar(select(func.count()).select_from(User))
+        searches = session.scalar(select(func.count()).select_from(SavedSearch))
+        subscriptions = session.scalar(select(func.count()).select_from(Subscription))
+        return {"notifications": total, "unread": unread, "events_processed": processed, "users": users,
+                "skill_subscriptions": subscriptions, "saved_searches": searches}

@@ -14,14 +14,13 @@ from sqlalchemy import Float, cast, exists, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session
 
-from jobsight import dedup
+from jobsight import dedup, validate
 from jobsight.db.jobs import Job, JobSource, JobTitle
 from jobsight.errors import ValidationError
 from jobsight.normalize import default_taxonomy
-from jobsight.normalize.location import parse_location
 from jobsight.normalize.skills import Taxonomy
-from jobsight.textmatch import (MAX_KEYWORDS_LENGTH, title_matches, title_score,
-                                normalize_keywords)
+from jobsight.textmatch import title_matches, title_score
+from jobsight.validate import MAX_KEYWORDS_LENGTH, MAX_TEXT_FILTER, normalize_keywords
 
 FIND_JOBS_LIMIT = 100
 MAX_PAGE = 1000
@@ -29,7 +28,6 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 MAX_SALARY = 10_000_000
 MAX_SKILLS = 10
-MAX_TEXT_FILTER = 100
 FACET_SIZE = 20
 WORKPLACES = ("remote", "hybrid", "onsite")
 SORTS = ("relevance", "date")
@@ -81,19 +79,19 @@ def parse_search_query(args: dict, taxonomy: Taxonomy | None = None, today: date
         raise ValidationError(f"Unknown parameter '{unknown[0]}' (known: {', '.join(PARAMETERS)})")
     values = {k: _blank_to_none(v) for k, v in args.items()}
     q = _keywords(values.get("q"))
-    country, city = _location(values.get("location"))
+    country, city = validate.place(values.get("location"))
     sort = _choice(values.get("sort"), "sort", SORTS) or ("relevance" if q else "date")
     return SearchQuery(
         q=q, country=country, city=city,
         remote=_remote(values.get("remote")),
-        salary_min=_integer(values.get("salary_min"), "salary_min", 0, MAX_SALARY),
+        salary_min=validate.whole_number(values.get("salary_min"), "salary_min", 0, MAX_SALARY),
         skills=_skills(values.get("skills"), taxonomy or default_taxonomy()),
         since=_since(values.get("since"), today or datetime.now(timezone.utc).date()),
         company_key=_company(values.get("company")),
-        source=_text(values.get("source"), "source"),
+        source=validate.filter_text(values.get("source"), "source"),
         sort=sort if q else "date",  # without keywords every match is equally relevant
-        page=_integer(values.get("page"), "page", 1, MAX_PAGE) or 1,
-        per_page=_integer(values.get("per_page"), "per_page", 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE,
+        page=validate.whole_number(values.get("page"), "page", 1, MAX_PAGE) or 1,
+        per_page=validate.whole_number(values.get("per_page"), "per_page", 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE,
     )
 
 
@@ -116,30 +114,6 @@ def _keywords(value) -> str | None:
         raise ValidationError(f"q: {exc.message}")
 
 
-def _text(value, name: str, max_length: int = MAX_TEXT_FILTER) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(f"{name} must be text")
-    value = " ".join(value.split())
-    if len(value) > max_length:
-        raise ValidationError(f"{name} too long (at most {max_length} characters)")
-    return value
-
-
-def _location(value) -> tuple[str | None, str | None]:
-    """(country, city): a country code or name filters by country, a city by city (and its country)."""
-    value = _text(value, "location")
-    if value is None:
-        return None, None
-    if len(value) == 2 and value.isalpha():
-        return value.upper(), None
-    city, _, country = parse_location(value)
-    if city is None and country is None:
-        raise ValidationError(f"location '{value}' names no place (give a city, a country or a country code)")
-    return country, city
-
-
 def _choice(value, name: str, choices) -> str | None:
     if value is None:
         return None
@@ -156,23 +130,6 @@ def _remote(value) -> str | None:
     if not isinstance(value, str) or value.strip().lower() not in _REMOTE_WORDS:
         raise ValidationError("remote must be one of: true, false, remote, hybrid, onsite")
     return _REMOTE_WORDS[value.strip().lower()]
-
-
-def _integer(value, name: str, low: int, high: int) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValidationError(f"{name} must be a whole number between {low} and {high:,}")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str):
-        value = value.strip()
-        if not value.lstrip("-").isdigit() or len(value) > 12:
-            raise ValidationError(f"{name} must be a whole number between {low} and {high:,}")
-        value = int(value)
-    if not isinstance(value, int) or not low <= value <= high:
-        raise ValidationError(f"{name} must be a whole number between {low} and {high:,}")
-    return value
 
 
 def _skills(value, taxonomy: Taxonomy) -> tuple[str, ...]:
@@ -217,7 +174,7 @@ def _since(value, today: date) -> date | None:
 
 
 def _company(value) -> str | None:
-    value = _text(value, "company", 200)
+    value = validate.filter_text(value, "company", 200)
     if value is None:
         return None
     key = dedup.company_key(value)

@@ -2,6 +2,7 @@
 
 Setup seeds it (``jobsight migrate``); the scraper reads it back into a ``Taxonomy`` and
 re-reads it when rows change, so a skill added while running is extracted from then on.
+Nothing here commits: the caller does.
 """
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ def seed(session: Session, taxonomy: Taxonomy | None = None) -> int:
               "ambiguous": statement.excluded.ambiguous,
               "exact_case": statement.excluded.exact_case, "taxonomy_version": statement.excluded.taxonomy_version},
         where=Skill.taxonomy_version <= statement.excluded.taxonomy_version))
-    session.commit()
     return len(rows)
 
 
@@ -63,5 +63,4 @@ def add_skill(session: Session, name: str, category: str | None = None, aliases:
         name=name, category=category, aliases=aliases or [], ambiguous=False,
         taxonomy_version=session.scalar(select(func.coalesce(func.max(Skill.taxonomy_version), 1))),
     ).on_conflict_do_nothing(index_elements=[Skill.name]))
-    session.commit()
     return result.rowcount == 1

@@ -1,32 +1,16 @@
 """The one title matcher, shared by search (jobs_db) and insights (warehouse_db) so that
-"python developer" selects the same jobs in both.
+"python developer" selects the same jobs in both (the keywords normalized first by
+``jobsight.validate.normalize_keywords``).
 
 PostgreSQL trigram word similarity (``<%``, served by a GIN index on the distinct titles):
 typos still match ("pyhton developer"), unrelated titles do not ("java developer").
 """
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, literal
 
-from jobsight.errors import ValidationError
-
-MAX_KEYWORDS_LENGTH = 200
 # PostgreSQL's default pg_trgm.word_similarity_threshold, which ``<%`` applies.
 WORD_SIMILARITY_THRESHOLD = 0.6
-_NOISE = re.compile(r"[^\w+#./ -]+", re.UNICODE)
-
-
-def normalize_keywords(keywords) -> str:
-    if not isinstance(keywords, str):
-        raise ValidationError("keywords must be a string")
-    cleaned = " ".join(_NOISE.sub(" ", keywords).lower().split())
-    if not cleaned:
-        raise ValidationError("keywords must contain at least one letter or digit")
-    if len(cleaned) > MAX_KEYWORDS_LENGTH:
-        raise ValidationError(f"keywords too long (at most {MAX_KEYWORDS_LENGTH} characters)")
-    return cleaned
 
 
 # Titles are matched in the tables of distinct lowercased titles (jobs_db's ``job_titles.name``,

@@ -1,19 +1,19 @@
 """coordinator service: two-phase commits across users_db and jobs_db, and long-running sagas
 (owns coordinator_db)."""
 from nameko.rpc import rpc
-from nameko_sqlalchemy import Database
 
 from jobsight import health
-from jobsight.db.coordinator import CoordinatorBase
-from jobsight.logs import RequestContext
+from jobsight.adapters.context import RequestContext
+from jobsight.adapters.database import UnitOfWork
+from jobsight.adapters.units import CoordinatorUnit
 
 
 class CoordinatorService:
     name = "coordinator"
 
-    db = Database(CoordinatorBase, engine_options={"pool_pre_ping": True})
+    uow = UnitOfWork(CoordinatorUnit)
     context = RequestContext()
 
     @rpc
     def health(self):
-        return health.report(database=lambda: health.check_database(self.db.session))
+        return health.report(database=lambda: health.check_database(self.uow.session))

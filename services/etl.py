@@ -8,16 +8,16 @@ from nameko.events import SERVICE_POOL, EventDispatcher, event_handler
 from nameko.rpc import rpc
 
 from jobsight import health
+from jobsight.adapters.context import RequestContext
+from jobsight.adapters.redis import IntervalLock
+from jobsight.adapters.rpc import ServiceRpc
+from jobsight.adapters.warehouse import EventBacklog, WarehouseStore, configured_timer, etl_settings
 from jobsight.errors import Conflict, JobsightError
 from jobsight.events import envelope
-from jobsight.logs import RequestContext
-from jobsight.rpc import ServiceRpc
-from jobsight.warehouse import records
-from jobsight.warehouse.adapters import ConfiguredTimer, EventBacklog, IntervalLock, WarehouseStore, etl_settings
+from jobsight.warehouse import catchup, records
 from jobsight.warehouse.records import BadPayload
 
 log = logging.getLogger(__name__)
-timer = ConfiguredTimer.decorator
 
 DEFAULT_CATCHUP_SECONDS = 60
 DEFAULT_PAGE_SIZE = 500
@@ -86,11 +86,18 @@ class EtlService:
 
     def _loaded(self, result):
         if result.version is not None:
-            self.dispatch("warehouse_loaded", envelope({"version": result.version}))
+            self._announce_version()
+
+    def _announce_version(self):
+        """``warehouse_loaded`` with the version's cache key: the gateways answer cached insights
+        under it (``data.version`` is the load counter, ``data.key`` the whole version)."""
+        version = self.warehouse.version()
+        if version is not None:
+            self.dispatch("warehouse_loaded", envelope({"version": version.loads, "key": version.key}))
 
     # -- catch-up -------------------------------------------------------------------------
 
-    @timer("CATCHUP_SECONDS", DEFAULT_CATCHUP_SECONDS, eager=True)
+    @configured_timer("CATCHUP_SECONDS", DEFAULT_CATCHUP_SECONDS, eager=True)
     def catch_up_on_timer(self):
         interval = float(self._settings.get("CATCHUP_SECONDS", DEFAULT_CATCHUP_SECONDS))
         if self.lock.once_per("catch_up", interval):
@@ -105,39 +112,15 @@ class EtlService:
         with self.warehouse.extract_lock() as held:
             if not held:
                 return {"skipped": "another catch-up or rebuild is running"}
-            page_size = int(self._settings.get("PAGE_SIZE", DEFAULT_PAGE_SIZE))
-            cursor = self.warehouse.watermark()
-            summary = {"pages": 0, "jobs": 0, "applied": 0, "rejected": 0}
-            self.warehouse.sync_skills()
-            while True:
-                page = self._exporter.export_jobs(after=cursor, limit=page_size)
-                # The export's last page has no cursor: keep the previous one and read that
-                # (short) page again next time, so jobs changed since are not skipped.
-                result = self.warehouse.load_page(page["jobs"], page["next"])
-                self._loaded(result)
-                summary["pages"] += 1
-                summary["jobs"] += len(page["jobs"])
-                summary["applied"] += len(result.applied)
-                summary["rejected"] += result.rejected
-                if not page["next"]:
-                    break
-                cursor = page["next"]
-            counts = self._optional(self.users, "subscribers_per_skill")
-            if counts is not None:
-                self._loaded(self.warehouse.replace_subscribers(counts))
-            aggregated = self.warehouse.refresh_aggregates()
-            if aggregated is not None:
-                summary["aggregates_version"] = aggregated
-            source_counts = self._optional(self.scraper, "count_jobs") if self._caught_up() else None
-            summary["checks"] = [c.as_dict() for c in self.warehouse.check_quality(source_counts)]
-            self.warehouse.finish_catch_up()
-        log.info("catch-up read %(jobs)s jobs in %(pages)s pages, applied %(applied)s", summary,
-                 extra={k: v for k, v in summary.items() if k != "checks"})
+            summary = catchup.catch_up(
+                self.warehouse, self._exporter.export_jobs,
+                subscriber_counts=lambda: self._optional(self.users, "subscribers_per_skill"),
+                source_counts=lambda: self._optional(self.scraper, "count_jobs"),
+                caught_up=lambda: self.backlog.waiting() == 0, loaded=self._loaded,
+                page_size=int(self._settings.get("PAGE_SIZE", DEFAULT_PAGE_SIZE)))
+        if "aggregates_version" in summary:
+            self._announce_version()  # refreshed aggregates are a new version for the cache
         return summary
-
-    def _caught_up(self) -> bool:
-        """Counts only reconcile when no event is waiting to be loaded."""
-        return self.backlog.waiting() == 0
 
     def _optional(self, service, method):
         """An export the owning service may not offer (yet): None instead of failing the catch-up."""

@@ -4,17 +4,15 @@ import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
 from nameko.rpc import rpc
-from nameko_sqlalchemy import Database
 
-from jobsight import insights as insights_rules
 from jobsight import metrics
-from jobsight.cache.provider import InsightCache
-from jobsight.cache.version import current_version
-from jobsight.db.warehouse import WarehouseBase
+from jobsight.adapters.cache import InsightCache
+from jobsight.adapters.context import RequestContext
+from jobsight.adapters.rpc import ServiceRpc
+from jobsight.adapters.security import TokenSigning
+from jobsight.adapters.version import WarehouseVersionView
 from jobsight.errors import Forbidden, JobsightError, NotFound
-from jobsight.logs import RequestContext
-from jobsight.providers import TokenSigning
-from jobsight.rpc import ServiceRpc
+from jobsight.insights import questions
 from jobsight.search import PARAMETERS as SEARCH_PARAMETERS
 from jobsight.web import inputs
 from jobsight.web.openapi import openapi_document
@@ -37,8 +35,9 @@ class GatewayService:
     config = Config()
     context = RequestContext()
     # Cached insights are answered here, without the hop to insights: the key needs only the
-    # validated question (jobsight.insights.prepare) and the warehouse version (one row).
-    warehouse = Database(WarehouseBase, engine_options={"pool_pre_ping": True, "pool_size": 2})
+    # validated question (jobsight.insights.questions) and the warehouse version, which the
+    # warehouse_loaded events keep current (adapters.version).
+    warehouse_version = WarehouseVersionView()
     cache = InsightCache()
 
     # -- helpers -------------------------------------------------------------------------
@@ -153,6 +152,13 @@ class GatewayService:
                                 "created_at": item.get("created_at"), "read": False}
                 self.hub.push(user_id, {"type": "notification", "notification": notification})
 
+    @event_handler("etl", "warehouse_loaded", handler_type=BROADCAST, reliable_delivery=False)
+    def warehouse_loaded(self, payload):
+        """Every gateway instance hears every load, so its cached answers follow the warehouse."""
+        data = payload.get("data") if isinstance(payload, dict) else None
+        if isinstance(data, dict):
+            self.warehouse_version.heard(data.get("key"))
+
     # -- jobs ----------------------------------------------------------------------------
 
     @route("GET", "/find-jobs")
@@ -183,11 +189,8 @@ class GatewayService:
     def _insight(self, question: str, **raw):
         """A cache hit at the current warehouse version answers here; anything else (a miss, the
         cache or the warehouse unreachable) goes to the insights service, which computes it."""
-        _, key_parts = insights_rules.prepare(question, **raw)  # bad input: 400 before any hop
-        try:
-            version = current_version(self.warehouse.session)
-        except Exception:  # the warehouse is insights' business: let it answer (or fail) there
-            version = None
+        _, key_parts = questions.prepare(question, **raw)  # bad input: 400 before any hop
+        version = self.warehouse_version.current(self.insights.warehouse_version)
         hit = self.cache.peek(key_parts, version)
         if hit is not None:
             return 200, hit[0]
@@ -218,7 +221,7 @@ class GatewayService:
     def _insight_args(self, request, allowed) -> dict:
         """Known query parameters only; integers checked here, everything else by prepare."""
         params = inputs.query_params(request, allowed)
-        for name, high in (("limit", insights_rules.MAX_LIMIT), ("weeks", insights_rules.MAX_WEEKS)):
+        for name, high in (("limit", questions.MAX_LIMIT), ("weeks", questions.MAX_WEEKS)):
             if name in allowed:
                 params[name] = inputs.query_int(request, name, None, 1, high)
         return params
@@ -286,7 +289,7 @@ class GatewayService:
         """Operators: ``n.rpc.gateway.cache_stats()`` — the insight cache as one gateway sees it:
         hits it answered itself, and requests it forwarded to insights (whose own figures are
         ``n.rpc.insights.cache_stats()``)."""
-        return self.cache.stats()
+        return {**self.cache.stats(), "warehouse_version": self.warehouse_version.stats()}
 
     @rpc
     def notification_stats(self):

@@ -1,25 +1,26 @@
 """insights service: answers every insight question from the warehouse (owns no database)."""
 from nameko.rpc import rpc
-from nameko_sqlalchemy import Database
 
-from jobsight import health, insights
-from jobsight.cache.provider import InsightCache
-from jobsight.cache.version import current_version
-from jobsight.db.warehouse import WarehouseBase
+from jobsight import health
+from jobsight.adapters.cache import InsightCache
+from jobsight.adapters.context import RequestContext
+from jobsight.adapters.database import UnitOfWork
+from jobsight.adapters.units import WarehouseUnit
 from jobsight.errors import JobsightError
-from jobsight.logs import RequestContext
+from jobsight.insights import queries, questions
+from jobsight.warehouse.version import current_version
 
 
 class InsightsService:
     name = "insights"
 
-    warehouse = Database(WarehouseBase, engine_options={"pool_pre_ping": True})
+    uow = UnitOfWork(WarehouseUnit)
     context = RequestContext()
     cache = InsightCache()
 
-    # Every question: validated and keyed by jobsight.insights.prepare (the gateway answers hits
-    # with the same keys), computed through the cache. An unknown skill is a 400 (taxonomy);
-    # a known skill or keywords matching nothing answer an empty result with sample_size 0.
+    # Every question: validated and keyed by jobsight.insights.questions.prepare (the gateway
+    # answers hits with the same keys), computed through the cache. An unknown skill is a 400
+    # (taxonomy); a known skill or keywords matching nothing answer an empty result with sample_size 0.
 
     @rpc(expected_exceptions=JobsightError)
     def skills_by_demand(self, keywords):
@@ -66,17 +67,23 @@ class InsightsService:
         return self._answer("top_companies", keywords=keywords, skill=skill, limit=limit)
 
     @rpc
+    def warehouse_version(self):
+        """The cache-key form of the warehouse version (``"<db oid>.<version>.<aggregates>"``), or
+        None: what a gateway asks when it has heard no ``warehouse_loaded`` event for a while."""
+        return current_version(self.uow.session)
+
+    @rpc
     def cache_stats(self):
         """Hits, misses, fallbacks and each cache node's state (``n.rpc.insights.cache_stats()``)."""
         return self.cache.stats()
 
     @rpc
     def health(self):
-        return health.report(warehouse=lambda: health.check_database(self.warehouse.session))
+        return health.report(warehouse=lambda: health.check_database(self.uow.session))
 
     def _answer(self, question, **raw):
-        arguments, key_parts = insights.prepare(question, **raw)
+        arguments, key_parts = questions.prepare(question, **raw)
         # Keyed by the warehouse version read now: a load never serves the previous numbers.
         return self.cache.get_or_compute(
-            key_parts, lambda: insights.answer(self.warehouse.session, question, arguments),
-            current_version(self.warehouse.session))
+            key_parts, lambda: queries.answer(self.uow.session, question, arguments),
+            current_version(self.uow.session))

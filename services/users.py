@@ -1,28 +1,33 @@
-"""users service: accounts, credentials, tokens and skill subscriptions (owns users_db)."""
-from nameko.dependency_providers import Config
+"""users service: accounts, credentials, tokens, subscriptions and saved searches, matching new
+jobs to them, and the notification inbox (owns users_db)."""
 import logging
 
+from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, EventDispatcher, event_handler
 from nameko.rpc import rpc
-from nameko_sqlalchemy import Database
-from sqlalchemy.exc import InterfaceError, OperationalError
 
-from jobsight import health, notifications
-from jobsight.accounts import Accounts
+from jobsight import health, notifications, validate
+from jobsight.accounts import check_new_account
+from jobsight.adapters.context import RequestContext
+from jobsight.adapters.database import DATABASE_AWAY, UnitOfWork
+from jobsight.adapters.security import LoginThrottling, PasswordHashing, TokenSigning
+from jobsight.adapters.units import UsersUnit
 from jobsight.auth import normalize_email
-from jobsight.db.users import UsersBase
 from jobsight.errors import Conflict, JobsightError, Unauthorized, ValidationError
-from jobsight.events import envelope, open_envelope
-from jobsight.logs import RequestContext
-from jobsight.providers import LoginThrottling, PasswordHashing, TokenSigning
+from jobsight.events import BadEvent, envelope, job_event
 
 log = logging.getLogger("jobsight.users")
+
+
+def _on_job(event_type: str):
+    return event_handler("scraper", event_type, handler_type=SERVICE_POOL, reliable_delivery=True,
+                         requeue_on_error=True)
 
 
 class UsersService:
     name = "users"
 
-    db = Database(UsersBase, engine_options={"pool_pre_ping": True})
+    uow = UnitOfWork(UsersUnit)
     passwords = PasswordHashing()
     tokens = TokenSigning()
     throttle = LoginThrottling()
@@ -30,17 +35,16 @@ class UsersService:
     config = Config()
     context = RequestContext()
 
-    def _accounts(self) -> Accounts:
-        return Accounts(self.db.session, self.passwords,
-                        int(self.config.get("AUTH", {}).get("PASSWORD_MIN_LENGTH", 8)))
+    # -- accounts -------------------------------------------------------------------------
 
     @rpc(expected_exceptions=JobsightError)
     def sign_up(self, name, email, password):
-        accounts = self._accounts()
-        name, email, password = accounts.check_new_account(name, email, password)
-        if accounts.email_taken(email):
+        min_length = int(self.config.get("AUTH", {}).get("PASSWORD_MIN_LENGTH", 8))
+        name, email, password = check_new_account(name, email, password, min_length)
+        if self.uow.accounts.email_taken(email):
             raise Conflict("User already exists")
-        user = accounts.create(name, email, self.passwords.hash(password))
+        user = self.uow.accounts.create(name, email, self.passwords.hash(password))
+        self.uow.commit()
         self.dispatch("user_signed_up", envelope({"user_id": user.id}))
         return {"user_id": user.id, "name": user.name, "email": user.email}
 
@@ -50,7 +54,7 @@ class UsersService:
             raise ValidationError("email, password and client must be strings")
         email = normalize_email(email)
         self.throttle.check(email, client)
-        user = self._accounts().by_email(email)
+        user = self.uow.accounts.by_email(email)
         if not self.passwords.verify(user.password_hash if user else None, password):
             self.throttle.record_failure(email, client)
             raise Unauthorized("Invalid email or password")
@@ -61,112 +65,113 @@ class UsersService:
     @rpc(expected_exceptions=JobsightError)
     def get_user(self, email_or_id):
         """Operator lookup: ``n.rpc.users.get_user("ana@example.com")`` or ``get_user(42)``."""
-        return self._accounts().find(email_or_id)
+        return self.uow.accounts.find(email_or_id)
+
+    # -- skill subscriptions --------------------------------------------------------------
 
     @rpc(expected_exceptions=JobsightError)
     def get_subscriptions(self, user_id):
-        return self._accounts().subscriptions(user_id)
+        return self.uow.accounts.subscriptions(user_id)
 
     @rpc(expected_exceptions=JobsightError)
     def add_subscription(self, user_id, skill):
-        skill, created = self._accounts().subscribe(user_id, skill)
+        skill, created = self.uow.accounts.subscribe(user_id, skill)
+        self.uow.commit()
         if created:
             self.dispatch("subscription_added", envelope({"user_id": user_id, "skill": skill}))
         return {"skill": skill, "created": created}
 
     @rpc(expected_exceptions=JobsightError)
     def remove_subscription(self, user_id, skill):
-        self._accounts().unsubscribe(user_id, skill)
+        self.uow.accounts.unsubscribe(user_id, skill)
+        self.uow.commit()
         self.dispatch("subscription_removed", envelope({"user_id": user_id, "skill": skill}))
         return {"skill": skill, "removed": True}
 
     @rpc
     def subscribers_per_skill(self):
         """For the warehouse's daily snapshot (docs/EVENTS.md)."""
-        return self._accounts().subscribers_per_skill()
+        return self.uow.accounts.subscribers_per_skill()
 
     # -- saved searches -------------------------------------------------------------------
 
     @rpc(expected_exceptions=JobsightError)
     def add_search(self, user_id, search):
-        self._accounts().get(user_id)
-        saved = notifications.SavedSearches(self.db.session).add(user_id, notifications.parse_search(search))
+        self.uow.accounts.get(user_id)
+        saved = self.uow.searches.add(user_id, notifications.parse_search(search))
+        self.uow.commit()
         self.dispatch("search_saved", envelope({"user_id": user_id, "search_id": saved["id"]}))
         return saved
 
     @rpc(expected_exceptions=JobsightError)
     def remove_search(self, user_id, search_id):
-        self._accounts().get(user_id)
-        if not isinstance(search_id, int) or search_id <= 0:
-            raise ValidationError("search_id must be a positive integer")
-        notifications.SavedSearches(self.db.session).remove(user_id, search_id)
+        self.uow.accounts.get(user_id)
+        self.uow.searches.remove(user_id, validate.positive_id(search_id, "search_id"))
+        self.uow.commit()
         return {"removed": search_id}
 
     @rpc(expected_exceptions=JobsightError)
     def list_subscriptions(self, user_id):
         """Everything a user is subscribed to: skills and saved searches."""
-        skills = self._accounts().subscriptions(user_id)
-        return {"skills": skills, "searches": notifications.SavedSearches(self.db.session).list(user_id)}
+        skills = self.uow.accounts.subscriptions(user_id)
+        return {"skills": skills, "searches": self.uow.searches.list(user_id)}
 
     # -- notifications --------------------------------------------------------------------
 
-    @event_handler("scraper", "job_posted", handler_type=SERVICE_POOL, reliable_delivery=True,
-                   requeue_on_error=True)
+    @_on_job("job_posted")
     def on_job_posted(self, payload):
         self._notify("job_posted", payload)
 
-    @event_handler("scraper", "job_updated", handler_type=SERVICE_POOL, reliable_delivery=True,
-                   requeue_on_error=True)
+    @_on_job("job_updated")
     def on_job_updated(self, payload):
         # An update can create a new match (a new skill, a salary); users already told are not told again.
         self._notify("job_updated", payload)
 
     def _notify(self, event_type, payload):
         try:
-            event = open_envelope(payload)
-            job = notifications.check_job(event["data"].get("job"))
-        except ValidationError as exc:
+            event, job = job_event(payload)
+        except BadEvent as exc:
             # A malformed event would fail forever: log why and drop it, never block the queue.
             log.warning("rejected %s event: %s", event_type, exc,
                         extra={"event_id": payload.get("event_id") if isinstance(payload, dict) else None})
             return
-        session = self.db.session
+        uow = self.uow
         try:
-            if not notifications.record_event(session, event["event_id"], event_type):
-                session.rollback()
+            if not uow.processed.record(event["event_id"], event_type):
+                uow.rollback()
                 return
-            created = None
-            if job.get("status", "open") == "open":
-                created = notifications.notify(session, event["event_id"], job, notifications.matches(session, job))
-            session.commit()
-        except (OperationalError, InterfaceError):
-            session.rollback()
+            created = uow.inbox.notify(event["event_id"], job, uow.subscribers.matching(job)) if job.is_open else None
+            uow.commit()
+        except DATABASE_AWAY:
+            uow.rollback()
             raise  # the database is away: the event goes back to the queue and is tried again
         except Exception:
             # Anything else would fail the same way on every retry: log it and move on.
-            session.rollback()
+            uow.rollback()
             log.exception("could not match %s event %s", event_type, event["event_id"])
             return
         if created:
             self.dispatch("notifications_created", envelope(created))
-            log.info("%s notifications for job %s", len(created["notifications"]), job["job_id"],
-                     extra={"job_id": job["job_id"], "notified": len(created["notifications"])})
+            log.info("%s notifications for job %s", len(created["notifications"]), job.job_id,
+                     extra={"job_id": job.job_id, "notified": len(created["notifications"])})
 
     @rpc(expected_exceptions=JobsightError)
     def list_notifications(self, user_id, unread_only=False, page=1, per_page=20):
-        self._accounts().get(user_id)
-        return notifications.Inbox(self.db.session).page(user_id, bool(unread_only), page, per_page)
+        self.uow.accounts.get(user_id)
+        return self.uow.inbox.page(user_id, bool(unread_only), page, per_page)
 
     @rpc(expected_exceptions=JobsightError)
     def mark_read(self, user_id, ids):
-        self._accounts().get(user_id)
-        return notifications.Inbox(self.db.session).mark_read(user_id, ids)
+        self.uow.accounts.get(user_id)
+        result = self.uow.inbox.mark_read(user_id, ids)
+        self.uow.commit()
+        return result
 
     @rpc
     def notification_stats(self):
-        return notifications.stats(self.db.session)
+        return self.uow.inbox.stats()
 
     @rpc
     def health(self):
-        return health.report(database=lambda: health.check_database(self.db.session),
+        return health.report(database=lambda: health.check_database(self.uow.session),
                              redis=lambda: self.throttle.ping())

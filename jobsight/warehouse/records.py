@@ -1,19 +1,16 @@
-"""From event payloads to warehouse rows: pure checks and mapping, no database.
+"""From event payloads to warehouse rows: pure mapping, no database.
 
-A job (docs/EVENTS.md) becomes one staging row (a dict keyed by ``STAGE_COLUMNS``) holding
-what the fact and its dimensions need; anything missing or malformed raises ``BadPayload`` naming the field, so
-the handler can log why it rejected the event and move on.
+A job (``jobsight.events.JobPayload``, which does the checking) becomes one staging row (a dict
+keyed by ``STAGE_COLUMNS``) holding what the fact and its dimensions need; anything missing or
+malformed raises ``BadPayload`` naming the field, so the handler can log why it rejected the
+event and move on.
 """
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 
-from jobsight.errors import ValidationError
-from jobsight.events import open_envelope
-
-JOB_EVENTS = ("job_posted", "job_updated", "job_closed")
-STATUSES = ("open", "closed")
+from jobsight import events, validate
+from jobsight.events import BadEvent, JobPayload, Salary, open_envelope
 
 # Columns of the staging table, i.e. the keys of the rows ``stage_row`` returns.
 STAGE_COLUMNS = (
@@ -29,49 +26,7 @@ STAGE_COLUMNS = (
 )
 
 
-class BadPayload(ValidationError):
-    """An event or exported job the warehouse cannot load; ``message`` says why."""
-
-
-def _int(job: dict, key: str, minimum: int) -> int:
-    value = job.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise BadPayload(f"job.{key} must be an integer >= {minimum}")
-    return value
-
-
-def _text(job: dict, key: str, required: bool = False, max_length: int | None = None) -> str | None:
-    value = job.get(key)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise BadPayload(f"job.{key} must be a {'non-empty ' if required else ''}string")
-    if max_length is not None and len(value) > max_length:
-        raise BadPayload(f"job.{key} is longer than {max_length} characters")
-    return value
-
-
-def _number(value, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise BadPayload(f"{name} must be a finite number")
-    return float(value)
-
-
-def _timestamp(job: dict, key: str) -> str | None:
-    value = job.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise BadPayload(f"job.{key} must be an ISO 8601 string")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise BadPayload(f"job.{key} is not an ISO 8601 timestamp")
-    if parsed.tzinfo is None:
-        raise BadPayload(f"job.{key} has no time zone")
-    return value
+BadPayload = BadEvent  # what the warehouse calls an event or exported job it cannot load
 
 
 def company_key(name: str) -> str:
@@ -86,82 +41,41 @@ def location_key(location, city, region, country) -> str | None:
 
 def stage_row(job) -> dict:
     """The staging row (keyed by ``STAGE_COLUMNS``) of one job dict, or ``BadPayload``."""
-    if not isinstance(job, dict):
-        raise BadPayload("job must be an object")
-    job_id = _int(job, "job_id", 1)
-    version = _int(job, "version", 1)
-    status = job.get("status")
-    if status not in STATUSES:
-        raise BadPayload(f"job.status must be one of {', '.join(STATUSES)}")
-    title = _text(job, "title", required=True)
-    company = _text(job, "company", required=True)
-    location, city, region = (_text(job, k) for k in ("location", "city", "region"))
-    country = _text(job, "country", max_length=2)
-    workplace = _text(job, "workplace", max_length=10)
-    seniority = _text(job, "seniority", max_length=10)
-    employment_type = _text(job, "employment_type", max_length=20)
-    remote = job.get("remote")
-    if remote is not None and not isinstance(remote, bool):
-        raise BadPayload("job.remote must be a boolean")
-    if remote is None and workplace is not None:
-        remote = workplace == "remote"
-    skills = job.get("skills", [])
-    if not isinstance(skills, list) or not all(isinstance(s, str) and s.strip() for s in skills):
-        raise BadPayload("job.skills must be a list of non-empty strings")
-    salary = job.get("salary")
-    annual_min = annual_max = annual_currency = None
-    if salary is not None:
-        if not isinstance(salary, dict):
-            raise BadPayload("job.salary must be an object or null")
-        annual_min = _number(salary.get("annual_min"), "job.salary.annual_min")
-        annual_max = _number(salary.get("annual_max"), "job.salary.annual_max")
-        annual_currency = salary.get("annual_currency")
-        if annual_currency is not None and (not isinstance(annual_currency, str) or len(annual_currency) != 3):
-            raise BadPayload("job.salary.annual_currency must be a 3-letter currency code")
-    experience = _number(job.get("experience_years"), "job.experience_years")
-    n_sources = job.get("n_sources", 1)
-    if not isinstance(n_sources, int) or isinstance(n_sources, bool) or n_sources < 0:
-        raise BadPayload("job.n_sources must be an integer >= 0")
+    return row_of(job if isinstance(job, JobPayload) else JobPayload.from_dict(job))
+
+
+def row_of(job: JobPayload) -> dict:
+    salary = job.salary or Salary()
     return {
-        "job_id": job_id, "source_version": version, "status": status, "title": title,
-        "company": company, "company_key": company_key(company),
-        "location": location, "city": city, "region": region, "country": country,
-        "location_key": location_key(location, city, region, country),
-        "workplace": workplace, "remote": remote, "seniority": seniority, "employment_type": employment_type,
-        "annual_min": annual_min, "annual_max": annual_max, "annual_currency": annual_currency,
-        "experience_years": experience,
-        "date_posted": _timestamp(job, "date_posted"), "first_seen": _timestamp(job, "first_seen"),
-        "last_seen": _timestamp(job, "last_seen"), "closed_at": _timestamp(job, "closed_at"),
-        "updated_at": _timestamp(job, "updated_at"),
-        "n_sources": n_sources, "skills": sorted(set(skills)),
+        "job_id": job.job_id, "source_version": job.version, "status": job.status, "title": job.title,
+        "company": job.company, "company_key": company_key(job.company),
+        "location": job.location, "city": job.city, "region": job.region, "country": job.country,
+        "location_key": location_key(job.location, job.city, job.region, job.country),
+        "workplace": job.workplace, "remote": job.remote, "seniority": job.seniority,
+        "employment_type": job.employment_type,
+        "annual_min": salary.annual_min, "annual_max": salary.annual_max, "annual_currency": salary.annual_currency,
+        "experience_years": job.experience_years,
+        "date_posted": job.date_posted, "first_seen": job.first_seen, "last_seen": job.last_seen,
+        "closed_at": job.closed_at, "updated_at": job.updated_at,
+        "n_sources": job.n_sources, "skills": sorted(set(job.skills)),
     }
 
 
 def job_event(payload) -> tuple[dict, dict]:
     """Check a job event; returns its envelope and the job's staging row."""
-    try:
-        envelope = open_envelope(payload)
-    except ValidationError as exc:
-        raise BadPayload(exc.message)
-    job = envelope["data"].get("job")
-    if job is None:
-        raise BadPayload("event data has no job")
-    return envelope, stage_row(job)
+    opened, job = events.job_event(payload)
+    return opened, row_of(job)
 
 
 def subscription_event(payload) -> tuple[dict, int, str]:
     """Check a subscription event; returns its envelope, the user id and the skill."""
-    try:
-        envelope = open_envelope(payload)
-    except ValidationError as exc:
-        raise BadPayload(exc.message)
-    data = envelope["data"]
-    user_id, skill = data.get("user_id"), data.get("skill")
-    if not isinstance(user_id, int) or isinstance(user_id, bool):
-        raise BadPayload("data.user_id must be an integer")
+    opened = open_envelope(payload)
+    data = opened["data"]
+    user_id = validate.integer(data.get("user_id"), "data.user_id", error=BadPayload)
+    skill = data.get("skill")
     if not isinstance(skill, str) or not skill.strip() or len(skill) > 64:
         raise BadPayload("data.skill must be a non-empty string of at most 64 characters")
-    return envelope, user_id, skill.strip()
+    return opened, user_id, skill.strip()
 
 
 def occurred_at(envelope: dict) -> datetime | None:

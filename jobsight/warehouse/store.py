@@ -14,6 +14,7 @@ from psycopg2 import errors as pg_errors
 from sqlalchemy.exc import DBAPIError
 
 from jobsight.warehouse import aggregates, load, quality, rebuild as rebuilding
+from jobsight.warehouse.version import read_version
 from jobsight.warehouse.records import BadPayload, date_key, newest_per_job, occurred_at, stage_row
 
 log = logging.getLogger(__name__)
@@ -186,6 +187,11 @@ class Warehouse:
         s = self.settings
         return rebuilding.rebuild(self.engine, pages, self.skills, salary_bounds=(s.salary_min, s.salary_max),
                                   base_currency=s.base_currency)
+
+    def version(self):
+        """The warehouse version now (``jobsight.warehouse.version``), or None before migrations."""
+        with self.engine.connect() as conn:
+            return read_version(conn)
 
     def ping(self) -> str:
         with self.engine.connect() as conn:

@@ -8,13 +8,13 @@ import pytest
 import requests
 
 from jobsight.config import DEFAULT_PATH
-from jobsight.runner import Runner
+from jobsight.supervisor import Supervisor
 
 
 @pytest.fixture(scope="session")
 def system(config, databases, redis_client, tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("logs")
-    runner = Runner(config, DEFAULT_PATH, replicas=1, log_dir=log_dir, out=open(os.devnull, "w"))
+    runner = Supervisor(config, DEFAULT_PATH, replicas=1, log_dir=log_dir, out=open(os.devnull, "w"))
     runner.start()
     try:
         runner.wait_healthy(90)

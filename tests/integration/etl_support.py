@@ -89,3 +89,23 @@ def eventually(check, timeout: float = 20.0, interval: float = 0.1):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+def announce_load(engine, config, rpc, timeout: float = 10.0) -> int:
+    """Finish a load written straight into the warehouse as etl finishes one: bump the version
+    and announce it with ``warehouse_loaded``; return once the gateway has heard it (it answers
+    cached insights under the version it last heard)."""
+    from nameko.standalone.events import event_dispatcher, get_event_exchange
+
+    from jobsight.warehouse import load
+    from jobsight.warehouse.version import read_version
+
+    with engine.begin() as conn:
+        load.bump_version(conn)
+    with engine.connect() as conn:
+        version = read_version(conn)
+    dispatch = event_dispatcher(config, declare=[get_event_exchange("etl", config)])
+    dispatch("etl", "warehouse_loaded", envelope({"version": version.loads, "key": version.key}))
+    heard = eventually(lambda: rpc.gateway.cache_stats()["warehouse_version"]["version"] == version.key, timeout)
+    assert heard, f"the gateway never heard of warehouse version {version.key}"
+    return version.loads

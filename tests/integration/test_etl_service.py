@@ -12,7 +12,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import text
 
 from jobsight.events import envelope
-from jobsight.runner import Runner
+from jobsight.supervisor import Supervisor
 from tests.integration.etl_support import eventually, expected, make_job, reset_warehouse, warehouse_jobs
 
 pytestmark = pytest.mark.integration
@@ -120,7 +120,7 @@ def etl_stopped(system):
     try:
         yield
     finally:
-        restarted = Runner(system.config, system.config_path, replicas=max(len(instances), 1),
+        restarted = Supervisor(system.config, system.config_path, replicas=max(len(instances), 1),
                            log_dir=system.log_dir, services=("etl",), out=open(os.devnull, "w"))
         restarted.start()
         system.instances.extend(restarted.instances)

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from jobsight import insights
+from jobsight.insights import queries
 from jobsight.warehouse import load, records
-from tests.integration.etl_support import reset_warehouse
+from tests.integration.etl_support import announce_load, reset_warehouse
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +66,7 @@ def stage(job_id: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def seeded(engines):
+def seeded(engines, config, rpc):
     # jobs_db holds the same jobs at the same version, so etl's catch-up changes nothing.
     with engines["jobs"].begin() as conn:
         conn.execute(text("TRUNCATE jobs CASCADE"))
@@ -79,7 +79,7 @@ def seeded(engines):
     reset_warehouse(engines["warehouse"])
     with engines["warehouse"].begin() as conn:
         load.load_jobs(conn, [stage(job_id) for job_id in JOBS])
-        version = load.bump_version(conn)  # fresh cache keys for what we loaded
+    version = announce_load(engines["warehouse"], config, rpc)  # fresh cache keys for what we loaded
     yield version
     with engines["jobs"].begin() as conn:
         conn.execute(text("TRUNCATE jobs CASCADE"))
@@ -274,12 +274,12 @@ def test_cached_answers_equal_uncached_ones(http, gateway, seeded, engines):
     the warehouse, with no cache: the same numbers."""
     with Session(engines["warehouse"]) as session:
         direct = {
-            "/insights/salary?skill=Python": insights.salary_percentiles(session, skill="Python"),
-            "/insights/skills/Python/trend": insights.skill_trend(session, "Python", 12, TODAY),
-            "/insights/co-skills?keywords=python+developer": insights.co_skills(session, "python developer"),
-            "/insights/experience": insights.experience_distribution(session),
-            "/insights/remote-share?keywords=python+developer": insights.remote_share(session, "python developer"),
-            "/insights/companies?skill=Python&limit=3": insights.top_companies(session, None, "Python", 3),
+            "/insights/salary?skill=Python": queries.salary_percentiles(session, skill="Python"),
+            "/insights/skills/Python/trend": queries.skill_trend(session, "Python", 12, TODAY),
+            "/insights/co-skills?keywords=python+developer": queries.co_skills(session, "python developer"),
+            "/insights/experience": queries.experience_distribution(session),
+            "/insights/remote-share?keywords=python+developer": queries.remote_share(session, "python developer"),
+            "/insights/companies?skill=Python&limit=3": queries.top_companies(session, None, "Python", 3),
         }
     for path, computed in direct.items():
         first = without_version(answer(http, gateway + path), seeded)
@@ -318,7 +318,8 @@ def test_bad_input_is_400_with_a_message(http, gateway, path):
     assert response.json()["msg"] and response.json()["code"] == "invalid_request"
 
 
-def test_the_gateway_answers_repeats_from_the_cache_and_never_across_a_load(http, gateway, seeded, engines, rpc):
+def test_the_gateway_answers_repeats_from_the_cache_and_never_across_a_load(http, gateway, seeded, engines, rpc,
+                                                                           config):
     """(Last in this module: it loads one more job.) The second asking is a hit the gateway
     answers itself; after a load, the same question is a new key, answered afresh."""
     path = f"{gateway}/insights/remote-share?keywords=python+developer"
@@ -329,7 +330,9 @@ def test_the_gateway_answers_repeats_from_the_cache_and_never_across_a_load(http
     extra = {**stage(2), "job_id": 99, "workplace": "remote", "remote": True}
     with engines["warehouse"].begin() as conn:
         load.load_jobs(conn, [extra])
-        load.bump_version(conn)
+    events = rpc.gateway.cache_stats()["warehouse_version"]["events"]
+    announce_load(engines["warehouse"], config, rpc)
+    assert rpc.gateway.cache_stats()["warehouse_version"]["events"] > events  # told by the event
     after = answer(http, path)
     assert after["warehouse_version"] > first["warehouse_version"]
     assert after["sample_size"] == first["sample_size"] + 1

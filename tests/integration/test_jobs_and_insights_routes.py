@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from jobsight.warehouse import load, records
-from tests.integration.etl_support import reset_warehouse
+from tests.integration.etl_support import announce_load, reset_warehouse
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +20,7 @@ JOBS = [
 
 
 @pytest.fixture(scope="module")
-def seeded(engines):
+def seeded(engines, config, rpc):
     with engines["jobs"].begin() as conn:
         conn.execute(text("TRUNCATE jobs CASCADE"))
         for i, (title, company, skills, lo, hi, cur, exp, status) in enumerate(JOBS, start=1):
@@ -38,6 +38,7 @@ def seeded(engines):
             "first_seen": datetime(2026, 11, i, tzinfo=timezone.utc).isoformat(),
             "closed_at": datetime(2026, 11, 20, tzinfo=timezone.utc).isoformat() if status == "closed" else None,
         }) for i, (title, company, skills, lo, hi, cur, exp, status) in enumerate(JOBS, start=1)])
+    announce_load(engines["warehouse"], config, rpc)
     yield
     with engines["jobs"].begin() as conn:
         conn.execute(text("TRUNCATE jobs CASCADE"))

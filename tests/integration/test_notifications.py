@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from jobsight.demo import DemoWorld
 from jobsight.events import envelope
-from jobsight.runner import Runner
+from jobsight.supervisor import Supervisor
 from jobsight.sources.settings import demo_settings
 from tests.integration.conftest import wait_for_quiet_queues
 
@@ -142,7 +142,7 @@ def test_redelivered_events_and_a_job_on_several_boards_notify_once(http, gatewa
 
     user = account(http, gateway)
     http.post(f"{gateway}/subscriptions", json={"skill": "Kotlin"}, headers=user["headers"])
-    job = {"job_id": 987654, "title": "Kotlin Developer", "company": "Once Ltd", "status": "open",
+    job = {"job_id": 987654, "version": 1, "title": "Kotlin Developer", "company": "Once Ltd", "status": "open",
            "skills": ["Kotlin"], "salary": None, "sources": [], "workplace": "remote"}
     event = envelope({"job": job})
     dispatch = event_dispatcher(config, declare=[get_event_exchange("scraper", config)])
@@ -180,7 +180,7 @@ def test_a_client_on_another_gateway_instance_gets_it(http, gateway, rpc, config
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    extra = Runner({**config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}, os.environ.get("JOBSIGHT_CONFIG", "config.yml"),
+    extra = Supervisor({**config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}, os.environ.get("JOBSIGHT_CONFIG", "config.yml"),
                    services=("users", "gateway"), log_dir=tmp_path, env={"GATEWAY_PORT": str(port)},
                    out=open(os.devnull, "w"))
     extra.start()

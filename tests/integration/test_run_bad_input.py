@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
-from jobsight import runs
+from jobsight.adapters.units import JobsUnit
+from jobsight.ingestion import pipeline
 from jobsight.normalize import default_taxonomy
 from jobsight.sources.fetch import Fetcher
 
@@ -52,7 +53,7 @@ def flaky(engines):
 
     def run():
         fetcher = Fetcher(source, rate_limit=0, max_attempts=1)
-        return runs.run_source(source, fetcher, default_taxonomy(), lambda: Session(engines["jobs"]),
+        return pipeline.run_source(source, fetcher, default_taxonomy(), lambda: JobsUnit.of(Session(engines["jobs"])),
                                lambda kind, payload: events.append(kind))
 
     yield server, run, events
@@ -73,7 +74,7 @@ def test_garbage_is_skipped_counted_logged_and_loses_nothing(flaky, engines, cap
     assert open_titles(engines) == ["Backend Engineer 1", "Backend Engineer 2", "Backend Engineer 3"]
 
     server.body = "<html>502 Bad Gateway</html>"  # the board's layout changed / broke
-    with caplog.at_level(logging.WARNING, logger="jobsight.runs"):
+    with caplog.at_level(logging.WARNING, logger="jobsight.ingestion"):
         broken = run()
     assert broken.skipped == 1 and broken.closed == 0
     assert any(server.url in record.getMessage() for record in caplog.records)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from jobsight.runner import PID_FILE
+from jobsight.supervisor import PID_FILE
 
 pytestmark = pytest.mark.integration
 

@@ -7,16 +7,12 @@ from nameko.testing.services import worker_factory
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
-from jobsight import insights
+from jobsight.adapters.units import WarehouseUnit
+from jobsight.insights import queries
 from jobsight.cache.ring import Ring
 from jobsight.cache.store import RingCache
-from jobsight.cache.version import current_version
+from jobsight.warehouse.version import current_version
 from services.insights import InsightsService
-
-
-class SessionHolder:
-    def __init__(self, session):
-        self.session = session
 
 
 @pytest.fixture
@@ -29,16 +25,16 @@ def warehouse_session(engines):
 @pytest.fixture
 def service(warehouse_session, redis_client, monkeypatch):
     calls = []
-    prepare, real = insights.QUESTIONS["skills_by_demand"]
+    real = queries.COMPUTE["skills_by_demand"]
 
     def counted(session, keywords, *args, **kwargs):
         calls.append(keywords)
         return real(session, keywords, *args, **kwargs)
 
-    monkeypatch.setitem(insights.QUESTIONS, "skills_by_demand", (prepare, counted))
+    monkeypatch.setitem(queries.COMPUTE, "skills_by_demand", counted)
     cache = RingCache(Ring(["a", "b"]), {"a": redis_client, "b": redis_client},
                       namespace=f"cachetest-{uuid.uuid4().hex[:8]}", ttl=60)
-    worker = worker_factory(InsightsService, warehouse=SessionHolder(warehouse_session), cache=cache)
+    worker = worker_factory(InsightsService, uow=WarehouseUnit.of(warehouse_session), cache=cache)
     worker.calls = calls
     return worker
 

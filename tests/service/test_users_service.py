@@ -2,17 +2,11 @@
 import pytest
 from nameko.testing.services import worker_factory
 
+from jobsight.adapters.units import UsersUnit
 from jobsight.auth import Passwords, Tokens
 from jobsight.errors import Conflict, NotFound, RateLimited, Unauthorized, ValidationError
 from jobsight.ratelimit import LoginThrottle
 from services.users import UsersService
-
-
-class SessionHolder:
-    """What nameko-sqlalchemy injects: an object whose ``session`` is the worker's session."""
-
-    def __init__(self, session):
-        self.session = session
 
 
 @pytest.fixture
@@ -20,7 +14,7 @@ def service(users_session, redis_client, config):
     redis_client.flushdb()
     return worker_factory(
         UsersService,
-        db=SessionHolder(users_session),
+        uow=UsersUnit.of(users_session),
         passwords=Passwords(),
         tokens=Tokens.from_config(config),
         throttle=LoginThrottle(redis_client, max_failures=3, window_seconds=60),

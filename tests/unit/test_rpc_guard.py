@@ -5,7 +5,7 @@ import pytest
 from nameko.exceptions import UnknownService
 
 from jobsight.errors import NotFound, ServiceTimeout, ServiceUnavailable
-from jobsight.rpc import GuardedServiceProxy, _is_business_error
+from jobsight.adapters.rpc import GuardedServiceProxy, _is_business_error
 
 
 class Reply:

@@ -1,9 +1,8 @@
 """Nameko wiring of the warehouse: the dependency providers the etl service declares.
 
 ``WarehouseStore`` builds the engine in ``setup()`` and injects a ``Warehouse``;
-``IntervalLock`` makes timer work run once per interval across instances (Redis SET NX PX);
 ``EventBacklog`` reports how many events wait in etl's queues (the lag in events);
-``ConfiguredTimer`` is ``@timer`` with its interval read from the ``ETL`` config section.
+``configured_timer`` is nameko's ``@timer`` with its interval read from the ``ETL`` config section.
 """
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ from sqlalchemy import create_engine
 
 from jobsight.config import db_uri
 from jobsight.normalize.skills import Taxonomy
-from jobsight.providers import RedisProvider
 from jobsight.warehouse.store import Settings, Warehouse
 
 log = logging.getLogger(__name__)
@@ -49,35 +47,6 @@ class WarehouseStore(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.warehouse
-
-
-class _Lock:
-    def __init__(self, client, prefix: str):
-        self._client = client
-        self._prefix = prefix
-        self._started: set[str] = set()
-
-    def once_per(self, name: str, seconds: float) -> bool:
-        """True for the first caller in each ``seconds`` window, across every instance.
-
-        An instance's first call always wins: a restarted instance catches up at once
-        rather than waiting out a window another instance (or its previous life) opened.
-        """
-        ttl = max(int(seconds * 1000) - 100, 1)
-        if name not in self._started:
-            self._started.add(name)
-            self._client.set(f"{self._prefix}{name}", "1", px=ttl)
-            return True
-        return bool(self._client.set(f"{self._prefix}{name}", "1", nx=True, px=ttl))
-
-
-class IntervalLock(RedisProvider):
-    def setup(self):
-        super().setup()
-        self.lock = _Lock(self.client, f"jobsight:{self.container.service_name}:")
-
-    def get_dependency(self, worker_ctx):
-        return self.lock
 
 
 class _Backlog:
@@ -114,7 +83,7 @@ class EventBacklog(DependencyProvider):
 
 
 class ConfiguredTimer(Timer):
-    """``@ConfiguredTimer.decorator("CATCHUP_SECONDS", default=60)``: interval from config ETL."""
+    """``@configured_timer("CATCHUP_SECONDS", default=60)``: interval from config ETL."""
 
     def __init__(self, key: str, default: float, eager: bool = False, **kwargs):
         self.key = key
@@ -123,3 +92,6 @@ class ConfiguredTimer(Timer):
     def setup(self):
         self.interval = float(etl_settings(self.container.config).get(self.key, self.interval))
         super().setup()
+
+
+configured_timer = ConfiguredTimer.decorator

@@ -1,4 +1,4 @@
-"""Insight queries over the warehouse (never the live databases).
+"""The queries behind every insight question, over the warehouse (never the live databases).
 
 Salaries are compared only in the base currency after annualization: rows in any other
 currency are left out rather than averaged across currencies.
@@ -12,14 +12,12 @@ from sqlalchemy.orm import Session
 
 from jobsight.db.warehouse import (AggCompany, AggSalaryValues, AggSkill, AggSkillCompany, AggSkillFirstSeen,
                                    AggTitle, AggTitleCompany, AggTitleSkill, BridgeJobSkill, DimCompany, DimLocation, DimSkill, DimTitle, FactJob)
-from jobsight.errors import ValidationError
-from jobsight.normalize import default_taxonomy
-from jobsight.search import _location as parse_place
-from jobsight.textmatch import title_matches, normalize_keywords
+from jobsight.insights.questions import (BASE_CURRENCY, DEFAULT_COMPANIES, DEFAULT_CO_SKILLS, DEFAULT_WEEKS,
+                                         EXPERIENCE_BUCKETS, PERCENTILES, TOP_SKILLS, WORKPLACES, week_start)
+from jobsight.textmatch import title_matches
+from jobsight.validate import normalize_keywords
 from jobsight.warehouse.aggregates import EXPERIENCE_COLUMNS, WORKPLACE_COLUMNS
-
-BASE_CURRENCY = "EUR"
-TOP_SKILLS = 50
+from jobsight.warehouse.version import read_version
 
 # Most questions read the maintained aggregates (jobsight.warehouse.aggregates: sums over open
 # jobs per title, title and skill, ...), kept exact by every load; keywords select titles in
@@ -87,67 +85,14 @@ def all_skills_by_demand(session: Session) -> dict:
 
 
 # -- extended insights (GET /insights/...) ----------------------------------------------------
-# Every answer states its sample size and the warehouse version it was read at. Validation of
-# their input lives here too (pure), so the service and the unit tests share it.
-
-PERCENTILES = (("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p90", 0.9))
-# Years of experience asked: under 1, [1, 2), [2, 3), [3, 5), [5, 8), 8 and more (and: not stated).
-EXPERIENCE_BUCKETS = (("0", None, 1), ("1", 1, 2), ("2", 2, 3), ("3-4", 3, 5), ("5-7", 5, 8), ("8+", 8, None))
-WORKPLACES = ("remote", "hybrid", "onsite", "unknown")
-DEFAULT_WEEKS, MAX_WEEKS = 12, 104
-DEFAULT_CO_SKILLS, DEFAULT_COMPANIES, MAX_LIMIT = 20, 10, 100
-MAX_SKILL_LENGTH = 64
-_VERSION = text("SELECT version FROM etl.state WHERE id = 1")
+# Every answer states its sample size and the warehouse version it was read at (their input is
+# validated by jobsight.insights.questions).
 
 
 def warehouse_version(session: Session) -> int | None:
-    """``etl.state.version``: moves with every load (what ``GET /status`` shows as the warehouse's)."""
-    return session.execute(_VERSION).scalar()
-
-
-def skill_name(value, taxonomy=None) -> str:
-    """The canonical name of a skill the taxonomy knows ("k8s" → "Kubernetes"). An unknown skill is
-    a 400, not an empty answer, so a typo ("pyton") is told rather than answered with nothing."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError("skill must be a non-empty skill name")
-    value = " ".join(value.split())
-    found = (taxonomy or default_taxonomy()).canonical(value) if len(value) <= MAX_SKILL_LENGTH else None
-    if found is None:
-        raise ValidationError(f"Unknown skill '{value[:MAX_SKILL_LENGTH]}'")
-    return found
-
-
-def bounded_int(value, name: str, default: int, low: int, high: int) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"{name} must be an integer")
-    if not low <= value <= high:
-        raise ValidationError(f"{name} must be between {low} and {high}")
-    return value
-
-
-def optional_keywords(value) -> str | None:
-    """None means every open job; anything given must be real keywords (empty or absurd: 400)."""
-    return None if value is None else normalize_keywords(value)
-
-
-def salary_filters(skill=None, title=None, location=None) -> dict:
-    """The validated filters of a salary question: at least one of skill, title and location."""
-    if skill is None and title is None and location is None:
-        raise ValidationError("Give at least one of 'skill', 'title' and 'location'")
-    filters = {}
-    if skill is not None:
-        filters["skill"] = skill_name(skill)
-    if title is not None:
-        filters["title"] = normalize_keywords(title)
-    if location is not None:
-        country, city = parse_place(location)
-        if country is None and city is None:
-            raise ValidationError("location must name a city, a country or a country code")
-        filters.update({k: v for k, v in (("country", country), ("city", city)) if v is not None})
-    return filters
-
+    """The loads part of the warehouse version (``etl.state.version``, as ``GET /status`` shows it)."""
+    version = read_version(session)
+    return version.loads if version else None
 
 def _share(part: int, whole: int) -> float | None:
     return round(int(part) / int(whole), 4) if whole else None
@@ -240,10 +185,6 @@ def salary_percentiles(session: Session, skill=None, title=None, country=None, c
             "warehouse_version": version}
 
 
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def _date_key(day: date) -> int:
     return int(day.strftime("%Y%m%d"))
 
@@ -333,71 +274,21 @@ def top_companies(session: Session, keywords: str | None = None, skill: str | No
             "sample_size": sample, "warehouse_version": version}
 
 
-# -- questions: validation and cache key in one place -------------------------------------
-# The insights service computes every question through ``prepare`` and ``answer``; the gateway
-# uses ``prepare`` too, to answer a cache hit itself: both address the same key.
-
-def _prepare_keywords(keywords):
-    keywords = normalize_keywords(keywords)  # one cache key for every spelling of a query
-    return {"keywords": keywords}, (keywords,)
-
-
-def _prepare_salary(skill=None, title=None, location=None):
-    filters = salary_filters(skill, title, location)
-    return filters, (filters,)
-
-
-def _prepare_trend(skill, weeks=None, today: date | None = None):
-    skill = skill_name(skill)
-    weeks = bounded_int(weeks, "weeks", DEFAULT_WEEKS, 1, MAX_WEEKS)
-    today = today or datetime.now(timezone.utc).date()  # part of the key: a new week is a new answer
-    return {"skill": skill, "weeks": weeks, "today": today}, (skill, weeks, week_start(today).isoformat())
-
-
-def _prepare_co_skills(keywords, limit=None):
-    keywords = normalize_keywords(keywords)
-    limit = bounded_int(limit, "limit", DEFAULT_CO_SKILLS, 1, MAX_LIMIT)
-    return {"keywords": keywords, "limit": limit}, (keywords, limit)
-
-
-def _prepare_optional_keywords(keywords=None):
-    keywords = optional_keywords(keywords)
-    return {"keywords": keywords}, (keywords,)
-
-
-def _prepare_companies(keywords=None, skill=None, limit=None):
-    keywords = optional_keywords(keywords)
-    skill = None if skill is None else skill_name(skill)
-    limit = bounded_int(limit, "limit", DEFAULT_COMPANIES, 1, MAX_LIMIT)
-    return {"keywords": keywords, "skill": skill, "limit": limit}, (keywords, skill, limit)
-
-
-def _no_arguments():
-    return {}, ()
-
-
-# question -> (prepare(**raw) -> (arguments, key parts), compute(session, **arguments))
-QUESTIONS = {
-    "skills_by_demand": (_prepare_keywords, skills_by_demand),
-    "average_experience": (_prepare_keywords, average_experience),
-    "skills_by_salary": (_no_arguments, skills_by_salary),
-    "average_job_salary": (_no_arguments, average_job_salary),
-    "all_skills_by_demand": (_no_arguments, all_skills_by_demand),
-    "salary_percentiles": (_prepare_salary, salary_percentiles),
-    "skill_trend": (_prepare_trend, skill_trend),
-    "co_skills": (_prepare_co_skills, co_skills),
-    "experience_distribution": (_prepare_optional_keywords, experience_distribution),
-    "remote_share": (_prepare_optional_keywords, remote_share),
-    "top_companies": (_prepare_companies, top_companies),
+# question -> compute(session, **arguments); the names are jobsight.insights.questions.QUESTIONS'.
+COMPUTE = {
+    "skills_by_demand": skills_by_demand,
+    "average_experience": average_experience,
+    "skills_by_salary": skills_by_salary,
+    "average_job_salary": average_job_salary,
+    "all_skills_by_demand": all_skills_by_demand,
+    "salary_percentiles": salary_percentiles,
+    "skill_trend": skill_trend,
+    "co_skills": co_skills,
+    "experience_distribution": experience_distribution,
+    "remote_share": remote_share,
+    "top_companies": top_companies,
 }
 
 
-def prepare(question: str, **raw) -> tuple[dict, tuple]:
-    """Validated arguments of a question and the parts of its cache key (``ValidationError``
-    on bad input, with the message the caller gets as a 400)."""
-    arguments, parts = QUESTIONS[question][0](**raw)
-    return arguments, (question, *parts)
-
-
 def answer(session: Session, question: str, arguments: dict):
-    return QUESTIONS[question][1](session, **arguments)
+    return COMPUTE[question](session, **arguments)

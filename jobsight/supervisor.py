@@ -1,4 +1,4 @@
-"""The process runner behind ``jobsight up``: every service as its own ``nameko run`` process
+"""The process supervisor behind ``jobsight up``: every service as its own ``nameko run`` process
 (N replicas each), one log file per process, healthy only when the gateway says so, and a
 clean stop of them all on Ctrl-C or SIGTERM."""
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _tail(path: Path, lines: int = 15) -> str:
         return ""
 
 
-class Runner:
+class Supervisor:
     def __init__(self, config: dict, config_path: str | os.PathLike, replicas: int = 1,
                  log_dir: str | os.PathLike = ROOT / "logs", services=SERVICES, env: dict | None = None,
                  out=sys.stdout):
@@ -230,8 +230,8 @@ def _alive(pid: int) -> bool:
 
 
 def stop_detached(timeout: float = 45.0) -> bool:
-    """Stop the runner started with ``up --detach``, and every service it started, even if the
-    runner itself has to be killed. False when none was running."""
+    """Stop the supervisor started with ``up --detach``, and every service it started, even if the
+    supervisor itself has to be killed. False when none was running."""
     pid = read_pid()
     if pid is None:
         PID_FILE.unlink(missing_ok=True)
@@ -243,7 +243,7 @@ def stop_detached(timeout: float = 45.0) -> bool:
         time.sleep(0.2)
     if _alive(pid):
         os.kill(pid, signal.SIGKILL)
-    # The runner stops its services in order; whatever outlived it is stopped here.
+    # The supervisor stops its services in order; whatever outlived it is stopped here.
     leftovers = [child for child in children if _alive(child)]
     for child in leftovers:
         os.kill(child, signal.SIGTERM)

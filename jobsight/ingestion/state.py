@@ -1,7 +1,7 @@
-"""What the scraper keeps between runs: the configured sources, one polite fetcher per source
-(its circuit breaker lives as long as the process), conditional-GET validators in Redis, the
-live skills taxonomy, and the Redis locks that make each source run once per interval across
-every scraper instance."""
+"""The scraper's state between runs (``ScraperState``): the configured sources, one polite
+fetcher per source (its circuit breaker lives as long as the process), conditional-GET
+validators in Redis, the live skills taxonomy, and the Redis locks that make each source run
+once per interval across every scraper instance."""
 from __future__ import annotations
 
 import json
@@ -47,7 +47,7 @@ class RedisValidators(MutableMapping):
         self._redis.delete(self._key)
 
 
-class SourceRuntime:
+class ScraperState:
     def __init__(self, sources: list[dict], redis_client, fetcher_options: dict | None = None):
         self.sources = {source["name"]: source for source in sources}
         self._redis = redis_client

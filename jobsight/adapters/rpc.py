@@ -69,13 +69,13 @@ class GuardedServiceProxy:
 class ServiceRpc(RpcProxy):
     """``ServiceRpc("users")``: an RPC proxy with a deadline and a circuit breaker.
 
-    Settings come from the ``GATEWAY`` section of the config: RPC_TIMEOUT,
+    Settings come from the ``RPC`` section of the config (every service's calls): TIMEOUT,
     BREAKER_FAIL_MAX, BREAKER_RESET_SECONDS.
     """
 
     def setup(self):
-        settings = self.container.config.get("GATEWAY", {}) or {}
-        self.timeout = float(settings.get("RPC_TIMEOUT", DEFAULT_TIMEOUT))
+        settings = self.container.config.get("RPC", {}) or {}
+        self.timeout = float(settings.get("TIMEOUT", DEFAULT_TIMEOUT))
         # The queued request dies with the caller's deadline instead of running much later.
         self.options.setdefault("expiration", self.timeout)
         self.breaker = pybreaker.CircuitBreaker(

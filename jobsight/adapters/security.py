@@ -1,24 +1,12 @@
-"""Nameko dependency providers shared by the services: each builds its client in ``setup()``,
-closes it in ``stop()`` and injects a narrow object that says what it does."""
+"""Credentials: password hashing (argon2, off the event loop), bearer tokens, login throttling."""
 from __future__ import annotations
 
 from eventlet import tpool
 from nameko.extensions import DependencyProvider
-import redis
 
+from jobsight.adapters.redis import RedisProvider
 from jobsight.auth import Passwords, Tokens
 from jobsight.ratelimit import LoginThrottle
-
-
-class RedisProvider(DependencyProvider):
-    """Base for providers that need the shared Redis connection pool."""
-
-    def setup(self):
-        self.client = redis.Redis.from_url(self.container.config["REDIS_URL"], socket_timeout=5,
-                                           socket_connect_timeout=5, health_check_interval=30)
-
-    def stop(self):
-        self.client.close()
 
 
 class LoginThrottling(RedisProvider):
@@ -65,22 +53,3 @@ class TokenSigning(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.tokens
-
-
-
-class SourceRuntimeProvider(RedisProvider):
-    """The scraper's sources, fetchers, taxonomy cache and run locks (see jobsight.sources.runtime)."""
-
-    def setup(self):
-        from jobsight.sources.runtime import SourceRuntime
-        from jobsight.sources.settings import configured_sources
-
-        super().setup()
-        self.runtime = SourceRuntime(configured_sources(self.container.config), self.client)
-
-    def stop(self):
-        self.runtime.close()
-        super().stop()
-
-    def get_dependency(self, worker_ctx):
-        return self.runtime
