@@ -36,6 +36,7 @@ from jobsight import config as config_module  # noqa: E402
 from jobsight.adapters.version import KnownVersion  # noqa: E402
 from jobsight.insights import queries as insights, questions  # noqa: E402
 from jobsight.cache import store  # noqa: E402
+from jobsight.warehouse import aggregates  # noqa: E402
 from jobsight.warehouse.version import current_version  # noqa: E402
 from jobsight.migrate import upgrade  # noqa: E402
 
@@ -64,18 +65,22 @@ def build_warehouse(n_jobs: int) -> str:
         conn.execute(text("INSERT INTO warehouse.dim_company (name_key, name) VALUES ('acme', 'Acme')"))
         conn.execute(text("INSERT INTO warehouse.dim_skill (name) SELECT unnest(CAST(:skills AS text[]))"),
                      {"skills": SKILLS})
+        conn.execute(text("INSERT INTO warehouse.dim_title (name) SELECT unnest(CAST(:titles AS text[]))"),
+                     {"titles": titles})
         conn.execute(text("""
-            INSERT INTO warehouse.fact_job (job_id, source_version, status, title, company_key, annual_min,
-                                            annual_max, annual_currency, experience_years, n_sources)
-            SELECT g, 1, CASE WHEN g % 10 = 0 THEN 'closed' ELSE 'open' END,
-                   (CAST(:titles AS text[]))[1 + g % :n_titles], 1, 40000 + g % 50000, 60000 + g % 60000,
-                   'EUR', g % 9, 1
-            FROM generate_series(1, :n) g"""), {"titles": titles, "n_titles": len(titles), "n": n_jobs})
+            INSERT INTO warehouse.fact_job (job_id, source_version, status, title, title_key, company_key,
+                                            annual_min, annual_max, annual_currency, experience_years, n_sources)
+            SELECT g, 1, CASE WHEN g % 10 = 0 THEN 'closed' ELSE 'open' END, t.name, t.title_key, 1,
+                   40000 + g % 50000, 60000 + g % 60000, 'EUR', g % 9, 1
+            FROM generate_series(1, :n) g
+            JOIN warehouse.dim_title t ON t.name = (CAST(:titles AS text[]))[1 + g % :n_titles]"""),
+                     {"titles": titles, "n_titles": len(titles), "n": n_jobs})
         conn.execute(text("""
             INSERT INTO warehouse.bridge_job_skill (job_id, skill_key)
             SELECT DISTINCT g, 1 + (g * k * 7919) % :n_skills
             FROM generate_series(1, :n) g, generate_series(1, 4) k"""),
                      {"n": n_jobs, "n_skills": len(SKILLS)})
+        aggregates.build_maintained(conn, "warehouse")  # what insights read, as a rebuild sums them
         conn.execute(text("UPDATE etl.state SET version = 1"))
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
