@@ -8,11 +8,16 @@ import copy
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from jobsight import search
+from jobsight.insights import questions
+from jobsight.notifications import MAX_SEARCH_SKILLS
+from jobsight.validate import MAX_KEYWORDS_LENGTH, MAX_TEXT_FILTER
 from jobsight.web.inputs import SignUpBody, SubscriptionBody
 
-_SKILL_LENGTH = validate.Length(max=64)
-_KEYWORDS_LENGTH = validate.Length(max=200)
-_PLACE_LENGTH = validate.Length(max=100)
+# The limits are the ones the code enforces, imported, so the document cannot drift from them.
+_SKILL_LENGTH = validate.Length(max=questions.MAX_SKILL_LENGTH)
+_KEYWORDS_LENGTH = validate.Length(max=MAX_KEYWORDS_LENGTH)
+_PLACE_LENGTH = validate.Length(max=MAX_TEXT_FILTER)
 
 
 def _refined(field: fields.Field, **properties) -> fields.Field:
@@ -49,7 +54,7 @@ class SearchSpec(Documented):
     remote = fields.Raw(metadata={"oneOf": [
         {"type": "boolean"}, {"type": "string", "enum": ["remote", "hybrid", "onsite"]}]})
     salary_min = fields.Float(validate=validate.Range(min=0), metadata={"description": "annual, EUR"})
-    skills = fields.List(fields.String(), validate=validate.Length(max=10))
+    skills = fields.List(fields.String(), validate=validate.Length(max=MAX_SEARCH_SKILLS))
 
 
 class SignUp(SignUpBody):
@@ -185,7 +190,7 @@ class Versioned(Documented):
         "description": "the warehouse version (GET /status) the answer was read at"})
 
 
-Percentiles = Documented.from_dict({name: fields.Float(allow_none=True) for name in ("p25", "p50", "p75", "p90")},
+Percentiles = Documented.from_dict({name: fields.Float(allow_none=True) for name, _ in questions.PERCENTILES},
                                name="Percentiles")
 
 
@@ -291,18 +296,18 @@ class SearchParameters(Documented):
     location = fields.String(validate=_PLACE_LENGTH, metadata={"description": "a country code or name, or a city"})
     remote = fields.String(validate=validate.OneOf(["true", "false", "remote", "hybrid", "onsite"]),
                            metadata={"description": "false: hybrid or onsite"})
-    salary_min = fields.Integer(validate=validate.Range(min=0, max=10_000_000), metadata={
+    salary_min = fields.Integer(validate=validate.Range(min=0, max=search.MAX_SALARY), metadata={
         "description": "minimum annual salary in EUR (jobs whose top of range reaches it)"})
     skills = fields.String(metadata={
-        "description": "comma-separated, at most 10, every one required; an unknown skill is a 400"})
+        "description": f"comma-separated, at most {search.MAX_SKILLS}, every one required; an unknown skill is a 400"})
     since = fields.Date(metadata={"description": "posted on or after (not in the future)"})
     company = fields.String(validate=validate.Length(max=200), metadata={"description": "company name"})
     source = fields.String(validate=_PLACE_LENGTH, metadata={"description": "seen on this source (name or kind)"})
     sort = fields.String(validate=validate.OneOf(["relevance", "date"]),
                          metadata={"description": "default: relevance with q, else date"})
-    page = fields.Integer(validate=validate.Range(min=1, max=1000), metadata={"description": "default 1"})
-    per_page = fields.Integer(validate=validate.Range(min=1, max=100),
-                              metadata={"description": "default 20"})
+    page = fields.Integer(validate=validate.Range(min=1, max=search.MAX_PAGE), metadata={"description": "default 1"})
+    per_page = fields.Integer(validate=validate.Range(min=1, max=search.MAX_PER_PAGE),
+                              metadata={"description": f"default {search.DEFAULT_PER_PAGE}"})
 
 
 def _skill_filter() -> fields.String:
@@ -311,7 +316,7 @@ def _skill_filter() -> fields.String:
 
 
 def _limit(default: int) -> fields.Integer:
-    return fields.Integer(validate=validate.Range(min=1, max=100),
+    return fields.Integer(validate=validate.Range(min=1, max=questions.MAX_LIMIT),
                           metadata={"description": f"default {default}"})
 
 
@@ -326,13 +331,13 @@ class SalaryQuery(Documented):
 
 
 class TrendQuery(Documented):
-    weeks = fields.Integer(validate=validate.Range(min=1, max=104),
-                           metadata={"description": "default 12"})
+    weeks = fields.Integer(validate=validate.Range(min=1, max=questions.MAX_WEEKS),
+                           metadata={"description": f"default {questions.DEFAULT_WEEKS}"})
 
 
 class CoSkillsQuery(Documented):
     keywords = _title_keywords(required=True, metadata={"description": "title keywords (typos tolerated)"})
-    limit = _limit(20)
+    limit = _limit(questions.DEFAULT_CO_SKILLS)
 
 
 class KeywordsQuery(Documented):
@@ -342,4 +347,4 @@ class KeywordsQuery(Documented):
 
 class CompaniesQuery(KeywordsQuery):
     skill = _skill_filter()
-    limit = _limit(10)
+    limit = _limit(questions.DEFAULT_COMPANIES)
