@@ -10,7 +10,7 @@ from nameko.rpc import rpc
 from jobsight import health
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.redis import IntervalLock
-from jobsight.adapters.rpc import ServiceRpc
+from jobsight.adapters.rpc import ServiceRpc, breaker_reports
 from jobsight.adapters.warehouse import EventBacklog, WarehouseStore, configured_timer, etl_settings
 from jobsight.errors import Conflict, JobsightError
 from jobsight.events import envelope
@@ -91,9 +91,12 @@ class EtlService:
     def _announce_version(self):
         """``warehouse_loaded`` with the version's cache key: the gateways answer cached insights
         under it (``data.version`` is the load counter, ``data.key`` the whole version)."""
-        version = self.warehouse.version()
-        if version is not None:
-            self.dispatch("warehouse_loaded", envelope({"version": version.loads, "key": version.key}))
+        try:
+            version = self.warehouse.version()
+            if version is not None:
+                self.dispatch("warehouse_loaded", envelope({"version": version.loads, "key": version.key}))
+        except Exception as exc:  # a hint, not a fact to keep: the gateways ask insights after a TTL
+            log.warning("could not announce the warehouse version: %s", type(exc).__name__)
 
     # -- catch-up -------------------------------------------------------------------------
 
@@ -158,6 +161,12 @@ class EtlService:
     def status(self):
         """``n.rpc.etl.status()``: version, watermark, lag, row counts and quality checks."""
         return self.warehouse.status(events_behind=self.backlog.waiting())
+
+    @rpc
+    def breakers(self):
+        """Operators: ``n.rpc.etl.breakers()`` — this instance's circuit breakers to the scraper
+        and users (state, failures, settings); each instance answers for itself alone."""
+        return breaker_reports(self, ("scraper", "users"))
 
     @rpc
     def health(self):

@@ -4,15 +4,16 @@ import logging
 
 import eventlet
 from nameko.dependency_providers import Config
-from nameko.events import EventDispatcher
 from nameko.rpc import rpc
 from nameko.timer import timer
 
 from jobsight import health, search, taxonomy, validate
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import UnitOfWork
+from jobsight.adapters.outbox import OutboxRelay
 from jobsight.adapters.scraper import ScraperStateProvider
 from jobsight.adapters.units import JobsUnit
+from jobsight.db.jobs import JobsBase
 from jobsight.errors import Conflict, JobsightError, NotFound
 from jobsight.ingestion import pipeline
 
@@ -24,7 +25,7 @@ class ScraperService:
     name = "scraper"
 
     uow = UnitOfWork(JobsUnit)
-    dispatch = EventDispatcher()
+    relay = OutboxRelay(JobsBase)  # publishes the job events each batch writes to the outbox
     state = ScraperStateProvider()
     config = Config()
     context = RequestContext()
@@ -52,9 +53,9 @@ class ScraperService:
                 raise Conflict(f"Source {name} is already running")
             return None
         try:
-            # Each batch commits in a unit of its own, then is announced (jobsight.ingestion).
+            # Each batch commits in a unit of its own, its events with it (jobsight.ingestion).
             stats = pipeline.run_source(source, self.state.fetcher(name), self.state.taxonomy(self.uow.session),
-                                        self.uow.another, self.dispatch, pause=lambda: eventlet.sleep(0))
+                                        self.uow.another, pause=lambda: eventlet.sleep(0))
         finally:
             self.state.stop_running(name)
         return stats.to_dict()
@@ -119,4 +120,5 @@ class ScraperService:
 
     @rpc
     def health(self):
-        return health.report(database=lambda: health.check_database(self.uow.session))
+        return {**health.report(database=lambda: health.check_database(self.uow.session)),
+                "outbox": self.relay.status()}

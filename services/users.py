@@ -3,18 +3,20 @@ jobs to them, and the notification inbox (owns users_db)."""
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.events import SERVICE_POOL, EventDispatcher, event_handler
+from nameko.events import SERVICE_POOL, event_handler
 from nameko.rpc import rpc
 
 from jobsight import health, notifications, validate
 from jobsight.accounts import check_new_account
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import DATABASE_AWAY, UnitOfWork
+from jobsight.adapters.outbox import OutboxRelay
 from jobsight.adapters.security import LoginThrottling, PasswordHashing, TokenSigning
 from jobsight.adapters.units import UsersUnit
 from jobsight.auth import normalize_email
+from jobsight.db.users import UsersBase
 from jobsight.errors import Conflict, JobsightError, Unauthorized, ValidationError
-from jobsight.events import BadEvent, envelope, job_event
+from jobsight.events import BadEvent, job_event
 
 log = logging.getLogger("jobsight.users")
 
@@ -28,10 +30,10 @@ class UsersService:
     name = "users"
 
     uow = UnitOfWork(UsersUnit)
+    relay = OutboxRelay(UsersBase)  # every event below is written to the outbox with its change
     passwords = PasswordHashing()
     tokens = TokenSigning()
     throttle = LoginThrottling()
-    dispatch = EventDispatcher()
     config = Config()
     context = RequestContext()
 
@@ -44,8 +46,8 @@ class UsersService:
         if self.uow.accounts.email_taken(email):
             raise Conflict("User already exists")
         user = self.uow.accounts.create(name, email, self.passwords.hash(password))
+        self.uow.outbox.add("user_signed_up", {"user_id": user.id})
         self.uow.commit()
-        self.dispatch("user_signed_up", envelope({"user_id": user.id}))
         return {"user_id": user.id, "name": user.name, "email": user.email}
 
     @rpc(expected_exceptions=JobsightError)
@@ -76,16 +78,16 @@ class UsersService:
     @rpc(expected_exceptions=JobsightError)
     def add_subscription(self, user_id, skill):
         skill, created = self.uow.accounts.subscribe(user_id, skill)
-        self.uow.commit()
         if created:
-            self.dispatch("subscription_added", envelope({"user_id": user_id, "skill": skill}))
+            self.uow.outbox.add("subscription_added", {"user_id": user_id, "skill": skill})
+        self.uow.commit()
         return {"skill": skill, "created": created}
 
     @rpc(expected_exceptions=JobsightError)
     def remove_subscription(self, user_id, skill):
         self.uow.accounts.unsubscribe(user_id, skill)
+        self.uow.outbox.add("subscription_removed", {"user_id": user_id, "skill": skill})
         self.uow.commit()
-        self.dispatch("subscription_removed", envelope({"user_id": user_id, "skill": skill}))
         return {"skill": skill, "removed": True}
 
     @rpc
@@ -99,8 +101,8 @@ class UsersService:
     def add_search(self, user_id, search):
         self.uow.accounts.get(user_id)
         saved = self.uow.searches.add(user_id, notifications.parse_search(search))
+        self.uow.outbox.add("search_saved", {"user_id": user_id, "search_id": saved["id"]})
         self.uow.commit()
-        self.dispatch("search_saved", envelope({"user_id": user_id, "search_id": saved["id"]}))
         return saved
 
     @rpc(expected_exceptions=JobsightError)
@@ -141,6 +143,8 @@ class UsersService:
                 uow.rollback()
                 return
             created = uow.inbox.notify(event["event_id"], job, uow.subscribers.matching(job)) if job.is_open else None
+            if created:
+                uow.outbox.add("notifications_created", created)
             uow.commit()
         except DATABASE_AWAY:
             uow.rollback()
@@ -151,7 +155,6 @@ class UsersService:
             log.exception("could not match %s event %s", event_type, event["event_id"])
             return
         if created:
-            self.dispatch("notifications_created", envelope(created))
             log.info("%s notifications for job %s", len(created["notifications"]), job.job_id,
                      extra={"job_id": job.job_id, "notified": len(created["notifications"])})
 
@@ -173,5 +176,6 @@ class UsersService:
 
     @rpc
     def health(self):
-        return health.report(database=lambda: health.check_database(self.uow.session),
-                             redis=lambda: self.throttle.ping())
+        return {**health.report(database=lambda: health.check_database(self.uow.session),
+                                redis=lambda: self.throttle.ping()),
+                "outbox": self.relay.status()}

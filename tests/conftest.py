@@ -96,3 +96,21 @@ def redis_client(config):
     client.flushdb()
     yield client
     client.close()
+
+
+@pytest.fixture
+def outbox(engines):
+    """The events written to a database's outbox while the test runs:
+    ``outbox("users") -> [(event_type, envelope), ...]`` in the order they were written."""
+    def last_id(name):
+        with engines[name].connect() as conn:
+            return conn.execute(text("SELECT coalesce(max(id), 0) FROM outbox")).scalar()
+
+    start = {name: last_id(name) for name in ("jobs", "users")}
+
+    def read(name):
+        with engines[name].connect() as conn:
+            return [tuple(row) for row in conn.execute(text(
+                "SELECT event_type, payload FROM outbox WHERE id > :start ORDER BY id"), {"start": start[name]})]
+
+    return read

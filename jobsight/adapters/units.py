@@ -14,6 +14,7 @@ from jobsight.db.jobs import JobsBase
 from jobsight.db.users import UsersBase
 from jobsight.db.warehouse import WarehouseBase
 from jobsight.ingestion.repository import JobRepository, SourceRunRepository
+from jobsight.outbox import Outbox
 from jobsight.notifications import Inbox, ProcessedEvents, SavedSearches, Subscribers
 
 
@@ -22,9 +23,12 @@ class Unit:
 
     base = None  # the declarative base of the database this unit works on
 
-    def __init__(self, session_factory: Callable[[], Session], fresh: Callable[[], Session] | None = None):
+    def __init__(self, session_factory: Callable[[], Session], fresh: Callable[[], Session] | None = None,
+                 on_events: Callable[[], None] | None = None):
         self._session_factory = session_factory
         self._fresh = fresh or session_factory
+        self._on_events = on_events
+        self._wrote_events = False
 
     @classmethod
     def of(cls, session: Session) -> "Unit":
@@ -35,16 +39,29 @@ class Unit:
     def session(self) -> Session:
         return self._session_factory()
 
+    @cached_property
+    def outbox(self) -> Outbox:
+        """Events to announce, written in this unit's transaction (jobsight.outbox)."""
+        return Outbox(self.session, on_add=self._noted_event)
+
+    def _noted_event(self) -> None:
+        self._wrote_events = True
+
     def commit(self) -> None:
         self.session.commit()
+        if self._wrote_events:
+            self._wrote_events = False
+            if self._on_events is not None:
+                self._on_events()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._wrote_events = False
 
     def another(self) -> "Unit":
         """A unit of the same kind on a session of its own, for work that commits in several
         transactions (an ingestion run commits each batch); use it as a context manager."""
-        return type(self)(self._fresh, self._fresh)
+        return type(self)(self._fresh, self._fresh, self._on_events)
 
     def __enter__(self) -> "Unit":
         return self

@@ -1,8 +1,9 @@
 """One run of one source through the ingestion stages (listed in ``jobsight.ingestion.STAGES``).
 
-Framework-free: the scraper service hands in a unit-of-work factory, a dispatcher and the
-source's fetcher. Each batch is resolved and stored in a transaction of its own, committed,
-and only then announced. Bad input never crashes a run: a malformed item or a page whose
+Framework-free: the scraper service hands in a unit-of-work factory and the source's fetcher.
+Each batch is resolved, stored and announced (its events written to the outbox) in one
+transaction of its own: a job and its event are committed together or not at all, and the
+relay publishes the event (jobsight.outbox). Bad input never crashes a run: a malformed item or a page whose
 layout changed is skipped, counted and logged with its URL, and what is stored stays stored.
 """
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator
 
-from jobsight.events import envelope
 from jobsight.ingestion.repository import BatchOutcome
 from jobsight.ingestion.resolver import resolve, with_keys
 from jobsight.normalize import Taxonomy, normalize
@@ -101,27 +101,19 @@ def resolve_and_store(uow, source: dict, postings: list[Posting], now: datetime)
     return uow.jobs.store(source["name"], source["kind"], resolutions, now)
 
 
-def announce(dispatch: Callable, outcome: BatchOutcome, payloads: list, stats: RunStats) -> None:
-    """announce: one event per changed job, after its commit. Events are facts: only what is
-    committed is announced; a broker hiccup loses the event, never the job (the warehouse's
-    catch-up reads every change from export_jobs anyway)."""
+def announce(outbox, outcome: BatchOutcome, payloads: list, stats: RunStats) -> None:
+    """announce: one event per changed job, written to the outbox in the batch's transaction, so
+    it exists exactly when the change does; a broker outage delays it, never loses it."""
     for job in payloads:
-        event_type = outcome.events[job.job_id]
-        try:
-            dispatch(event_type, envelope({"job": job.to_dict()}))
-            stats.events += 1
-        except Exception as exc:
-            stats.errors += 1
-            stats.note(f"dispatch failed: {type(exc).__name__}: {exc}")
-            log.warning("could not dispatch %s for job %s: %s", event_type, job.job_id, exc)
+        outbox.add(outcome.events[job.job_id], {"job": job.to_dict()})
+        stats.events += 1
 
 
 # -- a run --------------------------------------------------------------------------------------
 
-def run_source(source: dict, fetcher, taxonomy: Taxonomy, units: Callable, dispatch: Callable,
+def run_source(source: dict, fetcher, taxonomy: Taxonomy, units: Callable,
                pause: Callable[[], None] = lambda: None) -> RunStats:
-    """Run ``source`` once; ``units()`` opens a unit of work on jobs_db (``JobsUnit``),
-    ``dispatch(event_type, payload)`` is called after each commit."""
+    """Run ``source`` once; ``units()`` opens a unit of work on jobs_db (``JobsUnit``)."""
     started = time.monotonic()
     now = datetime.now(timezone.utc)
     stats = RunStats(source=source["name"], started_at=now.isoformat())
@@ -131,8 +123,7 @@ def run_source(source: dict, fetcher, taxonomy: Taxonomy, units: Callable, dispa
         postings = normalized(fetch_and_parse(source, fetcher, crawl_stats), taxonomy, stats, pause)
         for batch in _batches(postings, BATCH_SIZE):
             seen.update(p.source_id for p in batch)
-            _commit_then_announce(units, dispatch, stats,
-                                  lambda uow, batch=batch: resolve_and_store(uow, source, batch, now))
+            _store_and_announce(units, stats, lambda uow, batch=batch: resolve_and_store(uow, source, batch, now))
         stats.fetched = crawl_stats.fetched
         stats.errors += crawl_stats.errors
         stats.not_modified = crawl_stats.unchanged
@@ -141,8 +132,7 @@ def run_source(source: dict, fetcher, taxonomy: Taxonomy, units: Callable, dispa
         # A run that could not read everything closes nothing: a posting it failed to read is
         # not a posting that disappeared. (On HN, comments that are not job posts are normal.)
         if stats.complete and (stats.skipped == 0 or source["kind"] in SKIPS_EXPECTED):
-            _commit_then_announce(units, dispatch, stats,
-                                  lambda uow: uow.jobs.close_missing(source["name"], seen, now))
+            _store_and_announce(units, stats, lambda uow: uow.jobs.close_missing(source["name"], seen, now))
     except Exception as exc:  # storage trouble: record it, keep what was committed
         stats.errors += 1
         stats.error_messages.append(f"{type(exc).__name__}: {exc}"[:500])
@@ -167,13 +157,17 @@ def _batches(postings: Iterable[Posting], size: int) -> Iterator[list[Posting]]:
         yield batch
 
 
-def _commit_then_announce(units: Callable, dispatch: Callable, stats: RunStats, work: Callable) -> None:
+def _store_and_announce(units: Callable, stats: RunStats, work: Callable) -> None:
     with units() as uow:
         outcome = work(uow)
-        payloads = uow.jobs.payloads(outcome.events) if outcome.events else []
-        uow.commit()
+        events = stats.events
+        announce(uow.outbox, outcome, uow.jobs.payloads(outcome.events) if outcome.events else [], stats)
+        try:
+            uow.commit()
+        except Exception:
+            stats.events = events  # nothing of this batch was committed, its events included
+            raise
     stats.add(outcome)
-    announce(dispatch, outcome, payloads, stats)
 
 
 def _record(units: Callable, stats: RunStats, started_at: datetime) -> None:

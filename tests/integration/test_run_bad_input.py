@@ -43,18 +43,18 @@ class Board:
 
 
 @pytest.fixture
-def flaky(engines):
+def flaky(engines, outbox):
     with engines["jobs"].begin() as conn:
         conn.execute(text("DELETE FROM jobs WHERE company_key = 'flaky'"))
     server = Board()
     source = {"name": "flaky-board", "kind": "greenhouse", "base_url": server.url, "board": "flaky",
               "interval": 60, "rate_limit": 0}
-    events = []
+    def events():
+        return [kind for kind, _ in outbox("jobs")]
 
     def run():
         fetcher = Fetcher(source, rate_limit=0, max_attempts=1)
-        return pipeline.run_source(source, fetcher, default_taxonomy(), lambda: JobsUnit.of(Session(engines["jobs"])),
-                               lambda kind, payload: events.append(kind))
+        return pipeline.run_source(source, fetcher, default_taxonomy(), lambda: JobsUnit.of(Session(engines["jobs"])))
 
     yield server, run, events
     server.server.shutdown()
@@ -89,4 +89,4 @@ def test_garbage_is_skipped_counted_logged_and_loses_nothing(flaky, engines, cap
     clean = run()
     assert clean.closed == 1 and clean.skipped == 0
     assert open_titles(engines) == ["Backend Engineer 1", "Backend Engineer 3"]
-    assert events.count("job_posted") == 3 and events.count("job_closed") == 1
+    assert events().count("job_posted") == 3 and events().count("job_closed") == 1

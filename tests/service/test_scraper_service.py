@@ -1,5 +1,5 @@
 """The scraper service's entrypoints with nameko's worker_factory, on the real jobs_db and Redis
-and a real board served on loopback: what is stored is committed before it is announced."""
+and a real board served on loopback: what is stored is committed together with its events."""
 import json
 import threading
 import uuid
@@ -60,36 +60,27 @@ def service(engines, redis_client, board):
         conn.execute(text("DELETE FROM source_runs WHERE source_name = :s"), {"s": source["name"]})
 
 
-def test_a_run_commits_each_job_before_announcing_it(service, board, engines):
+def test_a_run_commits_each_job_with_its_event(service, board, outbox):
     board.add(1, "Backend Engineer")
     board.add(2, "Data Engineer")
-    committed_when_announced = []
-
-    def dispatch(event_type, payload):
-        job_id = payload["data"]["job"]["job_id"]
-        with engines["jobs"].connect() as conn:  # another connection sees only what is committed
-            committed_when_announced.append(
-                conn.execute(text("SELECT count(*) FROM jobs WHERE id = :id"), {"id": job_id}).scalar())
-
-    service.dispatch.side_effect = dispatch
     stats = service.run_source(service.source["name"])
     assert (stats["new"], stats["events"], stats["errors"]) == (2, 2, 0)
-    assert committed_when_announced == [1, 1]
-    kinds = sorted(call.args[0] for call in service.dispatch.call_args_list)
-    assert kinds == ["job_posted", "job_posted"]
-    job = service.dispatch.call_args_list[0].args[1]["data"]["job"]
-    assert service.get_job(job["job_id"])["title"] == job["title"]
+    events = outbox("jobs")  # read through another connection: committed, for the relay to publish
+    assert sorted(kind for kind, _ in events) == ["job_posted", "job_posted"]
+    for _, event in events:
+        job = event["data"]["job"]
+        assert service.get_job(job["job_id"])["title"] == job["title"]
     (run,) = service.source_runs(service.source["name"], 1)
     assert run["new"] == 2 and run["events"] == 2
 
 
-def test_a_second_run_of_an_unchanged_board_announces_nothing(service, board):
+def test_a_second_run_of_an_unchanged_board_announces_nothing(service, board, outbox):
     board.add(1, "Backend Engineer")
     service.run_source(service.source["name"])
-    service.dispatch.reset_mock()
+    written = len(outbox("jobs"))
     stats = service.run_source(service.source["name"])
     assert (stats["new"], stats["unchanged"], stats["events"]) == (0, 1, 0)
-    service.dispatch.assert_not_called()
+    assert len(outbox("jobs")) == written
 
 
 def test_a_running_source_is_not_run_twice(service, redis_client):

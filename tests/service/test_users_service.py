@@ -26,11 +26,11 @@ def unique_email(request) -> str:
     return f"{request.node.name[:40].replace('[', '-').replace(']', '')}@example.com"
 
 
-def test_sign_up_stores_a_normalized_account_and_announces_it(service, request):
+def test_sign_up_stores_a_normalized_account_and_announces_it(service, request, outbox):
     email = unique_email(request)
     user = service.sign_up("  Ana   Popescu ", email.upper(), "correct horse")
     assert user["email"] == email and user["name"] == "Ana Popescu"
-    event, payload = service.dispatch.call_args[0]
+    ((event, payload),) = outbox("users")  # committed with the account, for the relay to publish
     assert event == "user_signed_up" and payload["data"] == {"user_id": user["user_id"]}
     assert service.get_user(email.title())["user_id"] == user["user_id"]
 
