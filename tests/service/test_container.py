@@ -1,0 +1,39 @@
+"""A fault after a request's work fails that request, never the service (real nameko container)."""
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+from nameko.testing.services import entrypoint_hook
+
+from jobsight.adapters.container import ResilientContainer
+
+
+class TeardownFails(DependencyProvider):
+    """What a dropped database connection does at worker teardown: the rollback raises."""
+
+    broken = True
+
+    def worker_teardown(self, worker_ctx):
+        if TeardownFails.broken:
+            raise ConnectionError("server closed the connection unexpectedly")
+
+
+class Service:
+    name = "survivor"
+    db = TeardownFails()
+
+    @rpc
+    def answer(self):
+        return 42
+
+
+def test_a_teardown_that_raises_fails_nothing_but_is_counted(config):
+    container = ResilientContainer(Service, config)
+    container.start()
+    try:
+        before = ResilientContainer.survived
+        with entrypoint_hook(container, "answer") as answer:
+            assert answer() == 42
+            assert answer() == 42  # the container is still serving
+        assert ResilientContainer.survived == before + 2
+        assert not container._died.ready()
+    finally:
+        container.stop()
