@@ -2,6 +2,11 @@
 
 Per source: a rate limit, retries with backoff for transient failures (honouring
 Retry-After), a circuit breaker, robots.txt for HTML pages and conditional GET.
+
+The HTTP session is requests-html's ``HTMLSession`` (a ``requests.Session``). Only its
+transport is used: adapters build their trees with lxml from ``FetchResult.text`` (see
+``native.load_html``), and ``HTML.render()`` is never called because it downloads a Chromium
+build at run time.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pybreaker
 import requests
+from requests_html import HTMLSession
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 import jobsight
@@ -78,7 +84,7 @@ class Fetcher:
         retry_after_cap: float = 120.0,
         timeout: float | tuple[float, float] = (10.0, 30.0),
         fail_max: int = 5,
-        reset_timeout: float = 300.0,
+        reset_timeout: float | None = None,
         respect_robots: bool | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
@@ -86,7 +92,8 @@ class Fetcher:
         self.name = str(source.get("name") or source.get("kind") or "source")
         rate = rate_limit if rate_limit is not None else source.get("rate_limit", 1.0)
         self.min_interval = 1.0 / rate if rate and rate > 0 else 0.0
-        self.session = session or requests.Session()
+        # mock_browser=False: sources are told who is crawling them, never a browser's identity.
+        self.session = session if session is not None else HTMLSession(mock_browser=False)
         self.session.headers["User-Agent"] = USER_AGENT
         # ETag / Last-Modified per URL; pass a persistent mapping to survive restarts.
         self.validators = validators if validators is not None else {}
@@ -96,8 +103,10 @@ class Fetcher:
         self.respect_robots = (source.get("kind") in HTML_KINDS) if respect_robots is None else respect_robots
         self._sleep = sleep
         self._backoff = wait_random_exponential(multiplier=backoff_initial, max=backoff_max)
+        # Seconds the circuit stays open: the source entry's breaker_reset, else five minutes.
+        reset = reset_timeout if reset_timeout is not None else float(source.get("breaker_reset", 300.0))
         self._breaker = pybreaker.CircuitBreaker(
-            fail_max=fail_max, reset_timeout=reset_timeout, exclude=[_ClientError], name=self.name)
+            fail_max=fail_max, reset_timeout=reset, exclude=[_ClientError], name=self.name)
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self._lock = threading.Lock()
         self._last_request = float("-inf")

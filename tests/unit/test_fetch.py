@@ -4,6 +4,8 @@ import time
 from collections import defaultdict
 
 import pytest
+import requests
+from requests_html import HTMLSession
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -187,6 +189,32 @@ def test_rate_limit_spaces_requests(board):
 
 def test_rate_limit_read_from_source_config():
     assert Fetcher({"rate_limit": 0.5}).min_interval == 2.0
+
+
+def test_default_session_is_requests_html_without_a_browser_identity(board):
+    board.on("/careers", (200, "<html><body>ok</body></html>"))
+    fetcher = Fetcher({"kind": "jsonld"}, rate_limit=0, max_attempts=1, respect_robots=False)
+    assert isinstance(fetcher.session, HTMLSession)
+    assert fetcher.fetch(f"{board.url}/careers").text == "<html><body>ok</body></html>"
+    assert board.hits("/careers")[0]["headers"]["User-Agent"] == USER_AGENT
+    fetcher.close()
+    assert not hasattr(fetcher.session, "_browser")  # no Chromium was ever launched
+
+
+def test_a_given_session_is_used_and_told_the_user_agent(board):
+    board.on("/a", (200, "ok"))
+    session = requests.Session()
+    fetcher = fast_fetcher(session=session)
+    assert fetcher.session is session and fetcher.fetch(f"{board.url}/a").text == "ok"
+    assert board.hits("/a")[0]["headers"]["User-Agent"] == USER_AGENT
+
+
+def test_declared_charset_is_honoured_and_undeclared_means_utf8(board):
+    board.on("/cp1251", (200, "Программист".encode("cp1251"), {"Content-Type": "text/html; charset=windows-1251"}))
+    board.on("/plain", (200, "Programator în Chișinău".encode(), {"Content-Type": "text/html"}))
+    fetcher = fast_fetcher()
+    assert fetcher.fetch(f"{board.url}/cp1251").text == "Программист"
+    assert fetcher.fetch(f"{board.url}/plain").text == "Programator în Chișinău"
 
 
 def _lever_page(start, count):
