@@ -8,7 +8,7 @@ from nameko.rpc import rpc
 from jobsight import metrics
 from jobsight.adapters.cache import InsightCache
 from jobsight.adapters.context import RequestContext
-from jobsight.adapters.rpc import ServiceRpc
+from jobsight.adapters.rpc import ServiceRpc, breaker_reports
 from jobsight.adapters.security import TokenSigning
 from jobsight.adapters.version import WarehouseVersionView
 from jobsight.errors import Forbidden, JobsightError, NotFound
@@ -267,6 +267,8 @@ class GatewayService:
         results = dict(zip(BACKENDS, pile))
         services = {"gateway": "ok", **{name: state for name, (state, _) in results.items()}}
         details = {name: detail for name, (_, detail) in results.items()}
+        # Each gateway instance keeps its own breakers: these are the answering instance's.
+        details["circuits"] = {name: getattr(self, name).breaker_state for name in BACKENDS}
         healthy = all(state == "ok" for state in services.values())
         return (200 if healthy else 503), {
             "msg": "All services are up" if healthy else "Some services are down",
@@ -297,6 +299,13 @@ class GatewayService:
         over every gateway instance, and the inbox figures from users."""
         return self._notification_status(float(self._settings.get("STATUS_TIMEOUT", 2)))
 
+    @rpc
+    def breakers(self):
+        """Operators: ``n.rpc.gateway.breakers()`` — this instance's circuit breaker to each
+        service (state, failures, settings). Each instance keeps its own and the call reaches
+        one of them; ``GET /status`` shows the states of the instance that answered it."""
+        return breaker_reports(self, BACKENDS)
+
     def _health(self, backend: str, timeout: float):
         try:
             report = getattr(self, backend).with_timeout(timeout).health()
@@ -320,7 +329,7 @@ class GatewayService:
     def metrics(self, request):
         """Prometheus scrape target: this gateway instance's requests, latency and circuits."""
         for backend in BACKENDS:
-            metrics.CIRCUIT_OPEN.labels(backend).set(1 if getattr(self, backend).breaker_state == "open" else 0)
+            metrics.circuit(backend, getattr(self, backend).breaker_state)
         metrics.WEBSOCKET_CLIENTS.set(self.hub.stats()["connected_clients"])
         return metrics.exposition()
 

@@ -14,6 +14,7 @@ from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 from sqlalchemy import create_engine
 
+from jobsight.adapters.database import with_statement_timeout
 from jobsight.config import db_uri
 from jobsight.normalize.skills import Taxonomy
 from jobsight.warehouse.store import Settings, Warehouse
@@ -30,8 +31,9 @@ class WarehouseStore(DependencyProvider):
         config = self.container.config
         etl = etl_settings(config)
         workers = int(config.get("max_workers", 10))
-        self.engine = create_engine(db_uri(config, "warehouse"), pool_pre_ping=True,
-                                    pool_size=workers + 2, max_overflow=4)
+        options = with_statement_timeout({"pool_pre_ping": True, "pool_size": workers + 2, "max_overflow": 4},
+                                         config, self.container.service_name)
+        self.engine = create_engine(db_uri(config, "warehouse"), **options)
         settings = Settings(
             base_currency=str(etl.get("BASE_CURRENCY", "EUR")),
             salary_min=float(etl.get("SALARY_MIN", Settings.salary_min)),
