@@ -115,6 +115,17 @@ class Accounts:
             return skill, False
         return skill, True
 
+    def delete(self, user_id: int) -> dict | None:
+        """Remove an account and everything it owns in users_db (subscriptions, saved searches and
+        notifications go with it, by cascade). None when it is already gone."""
+        user = self.session.get(User, validate.positive_id(user_id, "user_id"))
+        if user is None:
+            return None
+        gone = {"user_id": user.id, "email": user.email, "subscriptions": len(user.subscriptions)}
+        self.session.delete(user)
+        self.session.flush()
+        return gone
+
     def subscribers_per_skill(self) -> dict[str, int]:
         """How many users subscribe to each skill (spellings differing only in case count as one)."""
         rows = self.session.execute(

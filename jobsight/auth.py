@@ -77,11 +77,15 @@ class Tokens:
 
     def verify(self, token: str | None) -> int:
         """The user id a valid token names; ``Unauthorized`` for a missing, forged or expired one."""
+        return self.verify_claims(token)[0]
+
+    def verify_claims(self, token: str | None) -> tuple[int, int]:
+        """(user id, issued at) of a valid token; ``Unauthorized`` otherwise."""
         if not token:
             raise Unauthorized("Missing bearer token")
         try:
             claims = jwt.decode(token, self._secret, algorithms=[self.algorithm], options={"require": ["sub", "exp"]})
-            return int(claims["sub"])
+            return int(claims["sub"]), int(claims.get("iat") or 0)
         except jwt.ExpiredSignatureError:
             raise Unauthorized("Token expired")
         except (jwt.InvalidTokenError, ValueError):
@@ -91,6 +95,26 @@ class Tokens:
     def from_config(config: dict) -> "Tokens":
         auth = config.get("AUTH", {})
         return Tokens(str(auth["TOKEN_SECRET"]), int(auth.get("TOKEN_TTL_SECONDS", 86400)))
+
+
+class TokenRevocations:
+    """Every token of a user issued before a moment stops working, on every gateway at once
+    (the mark lives in Redis as long as a token could)."""
+
+    def __init__(self, redis_client, ttl_seconds: int):
+        self._redis = redis_client
+        self._ttl = int(ttl_seconds)
+
+    @staticmethod
+    def _key(user_id: int) -> str:
+        return f"jobsight:tokens-revoked:{int(user_id)}"
+
+    def revoke_user(self, user_id: int, at: float | None = None) -> None:
+        self._redis.set(self._key(user_id), int(at if at is not None else time.time()), ex=self._ttl + 60)
+
+    def revoked(self, user_id: int, issued_at: int) -> bool:
+        mark = self._redis.get(self._key(user_id))
+        return mark is not None and issued_at <= int(mark)
 
 
 def bearer_token(authorization_header: str | None) -> str | None:

@@ -174,6 +174,10 @@ class Subscribers:
         return reasons
 
 
+def subscribers_of(session: Session, skill: str) -> list[int]:
+    return list(session.scalars(select(Subscription.user_id).where(Subscription.skill_key == skill.lower())))
+
+
 class ProcessedEvents:
     """Event ids a handler has done its work for (at-least-once delivery made idempotent)."""
 
@@ -220,6 +224,30 @@ class Inbox:
         return {"job": summary, "notifications": [
             {"id": row.id, "user_id": row.user_id, "reasons": row.reasons, "created_at": row.created_at.isoformat()}
             for row in created]}
+
+    def notice_skill_not_tracked(self, user_ids: list[int], skill: str) -> dict | None:
+        """Tell each user that ``skill`` could not be tracked (once per user and skill)."""
+        if not user_ids:
+            return None
+        message = {"title": f"We could not start tracking '{skill}'",
+                   "notice": f"Your subscription to '{skill}' stays, but no job will be tagged with it. "
+                             "Try a more common name for the skill."}
+        created = self.session.execute(text(
+            "INSERT INTO notifications (user_id, job_id, kind, subject, job, reasons, event_id) "
+            "SELECT u, NULL, 'skill_not_tracked', :skill, CAST(:job AS jsonb), CAST(:reasons AS jsonb), :event "
+            "FROM unnest(CAST(:users AS bigint[])) AS t(u) "
+            "ON CONFLICT (user_id, kind, subject) WHERE kind <> 'job' DO NOTHING "
+            "RETURNING id, user_id, created_at, reasons"),
+            {"skill": skill, "job": json.dumps(message), "event": f"notice:{skill}"[:64],
+             "reasons": json.dumps([{"type": "skill_not_tracked", "skill": skill}]), "users": sorted(user_ids)}).all()
+        if not created:
+            return None
+        return {"job": message, "notifications": [
+            {"id": row.id, "user_id": row.user_id, "reasons": row.reasons, "created_at": row.created_at.isoformat()}
+            for row in created]}
+
+    def forget_user(self, user_id: int) -> int:
+        return self.session.execute(delete(Notification).where(Notification.user_id == user_id)).rowcount
 
     def page(self, user_id: int, unread_only: bool = False, page: int = 1, per_page: int = 20) -> dict:
         page = validate.integer(page, "page", 1, 10_000)

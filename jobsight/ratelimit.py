@@ -10,10 +10,18 @@ import hashlib
 from jobsight.errors import RateLimited
 
 
-def _key(*parts: str) -> str:
+def _digest(*parts: str) -> str:
     # Hash so that arbitrary emails cannot make odd or huge keys.
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-    return f"jobsight:login-failures:{digest}"
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _key(*parts: str) -> str:
+    return f"jobsight:login-failures:{_digest(*parts)}"
+
+
+def _pair_key(email: str, client: str) -> str:
+    # Grouped under the email's own digest, so an account's counters can be forgotten with it.
+    return f"jobsight:login-failures:{_digest('email', email)}:{_digest('pair', email, client)}"
 
 
 class LoginThrottle:
@@ -24,7 +32,7 @@ class LoginThrottle:
         self.max_per_client = max_per_client
 
     def _keys(self, email: str, client: str):
-        return _key("pair", email, client), _key("client", client)
+        return _pair_key(email, client), _key("client", client)
 
     def check(self, email: str, client: str) -> None:
         """Raise ``RateLimited`` (with seconds to wait) while either counter is over its limit."""
@@ -49,6 +57,11 @@ class LoginThrottle:
 
     def reset(self, email: str, client: str) -> None:
         self._redis.delete(self._keys(email, client)[0])
+
+    def forget(self, email: str) -> int:
+        """Drop every counter of an email (its account is deleted); the number dropped."""
+        keys = list(self._redis.scan_iter(match=f"jobsight:login-failures:{_digest('email', email)}:*", count=500))
+        return self._redis.delete(*keys) if keys else 0
 
     def ping(self) -> str:
         self._redis.ping()

@@ -6,7 +6,9 @@ Nothing here commits: the caller does.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import re
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -57,10 +59,40 @@ def validate_new_skill(name, category=None, aliases=None) -> tuple[str, list[str
     return " ".join(name.split()), [a.strip() for a in aliases]
 
 
-def add_skill(session: Session, name: str, category: str | None = None, aliases: list[str] | None = None) -> bool:
-    """Track a new skill while running. False when it was already tracked."""
+def add_skill(session: Session, name: str, category: str | None = None, aliases: list[str] | None = None,
+              requested: bool = False) -> bool:
+    """Track a new skill while running (``requested``: because a subscriber asked for it). False
+    when it was already tracked."""
     result = session.execute(insert(Skill).values(
-        name=name, category=category, aliases=aliases or [], ambiguous=False,
+        name=name, category=category, aliases=aliases or [], ambiguous=False, requested_by_users=requested,
         taxonomy_version=session.scalar(select(func.coalesce(func.max(Skill.taxonomy_version), 1))),
     ).on_conflict_do_nothing(index_elements=[Skill.name]))
     return result.rowcount == 1
+
+
+def untrack_requested(session: Session, name: str) -> bool:
+    """Stop tracking a skill users asked for (a saga's compensation); skills from the bundled
+    file or an operator are never removed this way."""
+    return session.execute(delete(Skill).where(Skill.name == name, Skill.requested_by_users.is_(True))).rowcount == 1
+
+
+# A requested skill's name: letters, digits and the marks skill names use (C++, C#, Node.js,
+# CI/CD, R&D); at least one letter, at most 64 characters, at most 4 words.
+_SKILL_NAME = re.compile(r"^[^\W_][\w .+#/&-]*$", re.UNICODE)
+MAX_SKILL_WORDS = 4
+
+
+def proposed_skill(value) -> tuple[str, list[str]]:
+    """A name a subscriber asks to track: its display form and its normalized aliases, or a
+    ``ValidationError`` saying why it cannot be a skill."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("A skill name is required")
+    name = " ".join(value.split())
+    if len(name) > 64:
+        raise ValidationError("A skill name has at most 64 characters")
+    if not _SKILL_NAME.match(name) or not any(ch.isalpha() for ch in name):
+        raise ValidationError("A skill name needs a letter and may use only letters, digits, spaces and . + # / & -")
+    if len(name.split()) > MAX_SKILL_WORDS:
+        raise ValidationError(f"A skill name has at most {MAX_SKILL_WORDS} words; that reads like a sentence")
+    folded = name.casefold()
+    return name, sorted({folded, folded.replace(" ", ""), folded.replace(" ", "-")} - {name})

@@ -11,18 +11,21 @@ from jobsight import health, search, taxonomy, validate
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import UnitOfWork
 from jobsight.adapters.outbox import OutboxRelay
+from jobsight.adapters.participant import TransactionParticipant
 from jobsight.adapters.scraper import ScraperStateProvider
 from jobsight.adapters.units import JobsUnit
+from jobsight.coordination import operations
 from jobsight.db.jobs import JobsBase
 from jobsight.errors import Conflict, JobsightError, NotFound
-from jobsight.ingestion import pipeline
+from jobsight.ingestion import pipeline, retag
 
 log = logging.getLogger("jobsight.scraper")
 SCHEDULER_TICK_SECONDS = 5
 
 
-class ScraperService:
+class ScraperService(TransactionParticipant):
     name = "scraper"
+    participant = operations.SCRAPER
 
     uow = UnitOfWork(JobsUnit)
     relay = OutboxRelay(JobsBase)  # publishes the job events each batch writes to the outbox
@@ -87,6 +90,44 @@ class ScraperService:
         self.uow.commit()
         self.state.forget_taxonomy()
         return {"skill": name, "created": created}
+
+    @rpc(expected_exceptions=JobsightError)
+    def skill_for(self, name):
+        """The canonical skill a subscriber means (``{"skill", "known": True}``: "golang" → "Go"),
+        or the name to track (``"known": False`` with its aliases); a 400 when it cannot be a skill."""
+        found = self.state.taxonomy(self.uow.session).canonical(name) if isinstance(name, str) else None
+        if found is not None:
+            return {"skill": found, "known": True}
+        name, aliases = taxonomy.proposed_skill(name)
+        self.state.forget_taxonomy()  # it may have been tracked moments ago by another instance
+        found = self.state.taxonomy(self.uow.session).canonical(name)
+        if found is not None:
+            return {"skill": found, "known": True}
+        return {"skill": name, "known": False, "aliases": aliases}
+
+    @rpc(expected_exceptions=JobsightError)
+    def retag_skill(self, skill, aliases=(), after_id=0, remove=False):
+        """Saga step: one batch of open jobs gets ``skill`` where they mention it (``remove``: loses
+        it again), each announced as job_updated. ``{"changed": [ids], "next": id or None}``."""
+        batch = retag.retag(self.uow, skill, list(aliases), validate.integer(after_id, "after_id", 0),
+                            remove=bool(remove))
+        self.uow.commit()
+        self.state.forget_taxonomy()
+        return batch
+
+    @rpc(expected_exceptions=JobsightError)
+    def untrack_skill(self, skill):
+        """Saga compensation: stop tracking a skill users asked for."""
+        removed = taxonomy.untrack_requested(self.uow.session, skill)
+        self.uow.commit()
+        self.state.forget_taxonomy()
+        return {"skill": skill, "removed": removed}
+
+    @rpc(expected_exceptions=JobsightError)
+    def get_jobs(self, job_ids):
+        """Whole jobs in the event shape, for a saga's backfill."""
+        ids = validate.id_list(job_ids, "job", 500)
+        return [payload.to_dict() for payload in self.uow.jobs.payloads(ids)]
 
     # -- jobs -----------------------------------------------------------------------------
 

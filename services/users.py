@@ -11,12 +11,14 @@ from jobsight.accounts import check_new_account
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import DATABASE_AWAY, UnitOfWork
 from jobsight.adapters.outbox import OutboxRelay
+from jobsight.adapters.participant import TransactionParticipant
 from jobsight.adapters.security import LoginThrottling, PasswordHashing, TokenSigning
 from jobsight.adapters.units import UsersUnit
 from jobsight.auth import normalize_email
+from jobsight.coordination import operations
 from jobsight.db.users import UsersBase
 from jobsight.errors import Conflict, JobsightError, Unauthorized, ValidationError
-from jobsight.events import BadEvent, job_event
+from jobsight.events import BadEvent, JobPayload, job_event
 
 log = logging.getLogger("jobsight.users")
 
@@ -26,8 +28,9 @@ def _on_job(event_type: str):
                          requeue_on_error=True)
 
 
-class UsersService:
+class UsersService(TransactionParticipant):
     name = "users"
+    participant = operations.USERS
 
     uow = UnitOfWork(UsersUnit)
     relay = OutboxRelay(UsersBase)  # every event below is written to the outbox with its change
@@ -169,6 +172,64 @@ class UsersService:
         result = self.uow.inbox.mark_read(user_id, ids)
         self.uow.commit()
         return result
+
+    # -- saga steps (the coordinator runs them; each one is safe to repeat) ----------------
+
+    @rpc(expected_exceptions=JobsightError)
+    def backfill_skill(self, skill, jobs, event_id):
+        """Notify the subscribers of ``skill`` of these open jobs (payloads), each user once per job."""
+        subscribers = notifications.subscribers_of(self.uow.session, skill)
+        created = []
+        for data in jobs or []:
+            try:
+                job = JobPayload.from_dict(data)
+            except BadEvent:
+                continue
+            made = self.uow.inbox.notify(event_id, job, {u: [{"type": "skill", "skill": skill}] for u in subscribers})
+            if made:
+                self.uow.outbox.add("notifications_created", made)
+                created.extend(n["id"] for n in made["notifications"])
+        self.uow.commit()
+        return {"notified": len(created)}
+
+    @rpc(expected_exceptions=JobsightError)
+    def notice_skill_not_tracked(self, skill):
+        """A saga that could not track ``skill`` tells its subscribers in their inbox."""
+        made = self.uow.inbox.notice_skill_not_tracked(notifications.subscribers_of(self.uow.session, skill), skill)
+        if made:
+            self.uow.outbox.add("notifications_created", made)
+        self.uow.commit()
+        return {"told": len(made["notifications"]) if made else 0}
+
+    @rpc(expected_exceptions=JobsightError)
+    def check_password(self, user_id, password):
+        """Confirm a destructive request with the account's password (``Unauthorized`` if wrong)."""
+        user = self.uow.accounts.get(user_id)
+        if not isinstance(password, str) or not self.passwords.verify(user.password_hash, password):
+            raise Unauthorized("Wrong password")
+        return {"user_id": user.id, "email": user.email}
+
+    @rpc(expected_exceptions=JobsightError)
+    def revoke_tokens(self, user_id):
+        """Every token of the user stops working now, on every gateway; ``tokens_revoked`` tells
+        the gateways to close the user's websockets."""
+        user_id = validate.positive_id(user_id, "user_id")
+        self.tokens.revoke_user(user_id)
+        self.uow.outbox.add("tokens_revoked", {"user_id": user_id})
+        self.uow.commit()
+        return {"revoked": user_id}
+
+    @rpc(expected_exceptions=JobsightError)
+    def delete_account(self, user_id, email):
+        """Remove the account and all it owns here, and the login counters of its email;
+        ``user_deleted`` tells the gateways. Repeating it after it is done changes nothing."""
+        self.throttle.forget(normalize_email(email))
+        gone = self.uow.accounts.delete(user_id)
+        if gone is None:
+            return {"deleted": False}
+        self.uow.outbox.add("user_deleted", {"user_id": gone["user_id"]})
+        self.uow.commit()
+        return {"deleted": True, "subscriptions": gone["subscriptions"]}
 
     @rpc
     def notification_stats(self):

@@ -1,11 +1,13 @@
 """Credentials: password hashing (argon2, off the event loop), bearer tokens, login throttling."""
 from __future__ import annotations
 
+import redis
 from eventlet import tpool
 from nameko.extensions import DependencyProvider
 
 from jobsight.adapters.redis import RedisProvider
-from jobsight.auth import Passwords, Tokens
+from jobsight.auth import Passwords, TokenRevocations, Tokens
+from jobsight.errors import ServiceUnavailable, Unauthorized
 from jobsight.ratelimit import LoginThrottle
 
 
@@ -45,11 +47,37 @@ class PasswordHashing(DependencyProvider):
         return self.passwords
 
 
-class TokenSigning(DependencyProvider):
-    """Issues (users) and verifies (gateway) bearer tokens with the configured secret."""
+class RevocableTokens:
+    """Tokens as every service sees them: signed and expiring, and revocable per user."""
+
+    def __init__(self, tokens: Tokens, revocations: TokenRevocations):
+        self._tokens = tokens
+        self._revocations = revocations
+
+    def issue(self, user_id: int) -> tuple[str, int]:
+        return self._tokens.issue(user_id)
+
+    def verify(self, token: str | None) -> int:
+        user_id, issued_at = self._tokens.verify_claims(token)
+        try:
+            revoked = self._revocations.revoked(user_id, issued_at)
+        except redis.RedisError:
+            raise ServiceUnavailable("Tokens cannot be checked right now; try again shortly")
+        if revoked:
+            raise Unauthorized("Token revoked")
+        return user_id
+
+    def revoke_user(self, user_id: int) -> None:
+        self._revocations.revoke_user(user_id)
+
+
+class TokenSigning(RedisProvider):
+    """Issues (users), verifies (gateway) and revokes bearer tokens with the configured secret."""
 
     def setup(self):
-        self.tokens = Tokens.from_config(self.container.config)
+        super().setup()
+        tokens = Tokens.from_config(self.container.config)
+        self.tokens = RevocableTokens(tokens, TokenRevocations(self.client, tokens.ttl))
 
     def get_dependency(self, worker_ctx):
         return self.tokens

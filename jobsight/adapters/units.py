@@ -47,6 +47,10 @@ class Unit:
     def _noted_event(self) -> None:
         self._wrote_events = True
 
+    @property
+    def engine(self):
+        return self.session.get_bind()
+
     def commit(self) -> None:
         self.session.commit()
         if self._wrote_events:

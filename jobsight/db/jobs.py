@@ -105,6 +105,7 @@ class Skill(JobsBase):
     ambiguous: Mapped[bool] = mapped_column(Boolean, default=False)
     exact_case: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     taxonomy_version: Mapped[int] = mapped_column(Integer, default=1)
+    requested_by_users: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -68,7 +68,9 @@ class Notification(UsersBase):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    job_id: Mapped[int] = mapped_column(BigInteger)
+    job_id: Mapped[int | None] = mapped_column(BigInteger)  # None for a notice
+    kind: Mapped[str] = mapped_column(Text, default="job", server_default="job")  # job | skill_not_tracked
+    subject: Mapped[str | None] = mapped_column(Text)  # what a notice is about (a skill)
     job: Mapped[dict] = mapped_column(JSONB)  # the summary shown to the user
     reasons: Mapped[list] = mapped_column(JSONB)
     event_id: Mapped[str] = mapped_column(String(64))
