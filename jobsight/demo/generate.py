@@ -378,6 +378,11 @@ def _title(r: random.Random, role: Role, prefix: str, lang: str, country: str) -
     if country == "MD" and role.ro_title and r.random() < 0.5:
         base = role.ro_title
         return f"{base} {prefix}".strip() if prefix in ("Senior", "Junior") else base
+    if lang == "de" and role.de_titles and r.random() < 0.5:
+        # German ads keep the seniority words in English but name the role in German.
+        prefix = "Werkstudent" if prefix == "Intern" else prefix
+        title = f"{prefix} {r.choice(role.de_titles)}".strip()
+        return f"{title} (m/w/d)" if r.random() < 0.7 else title
     base = r.choice(role.titles)
     if base.startswith("Senior ") and prefix:
         base = base[len("Senior "):]
