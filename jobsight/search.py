@@ -305,8 +305,12 @@ def search_result(job: Job, n_sources: int) -> dict:
         "job_id": job.id, "title": job.title, "company": job.company, "location": job.location,
         "city": job.city, "country": job.country, "remote": job.remote, "workplace": job.workplace,
         "annual_min": job.annual_min, "annual_max": job.annual_max, "annual_currency": job.annual_currency,
+        # The salary as the posting stated it, beside its annualized base-currency figures.
+        "salary_min": job.salary_min, "salary_max": job.salary_max, "salary_currency": job.salary_currency,
+        "salary_period": job.salary_period,
         "skills": list(job.skills or []),
         "date_posted": job.date_posted.isoformat() if job.date_posted else None,
+        "first_seen": job.first_seen.isoformat() if job.first_seen else None,
         "n_sources": n_sources,
     }
 

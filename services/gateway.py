@@ -184,6 +184,10 @@ class GatewayService:
     def sources(self, request):
         return 200, {"sources": self.scraper.sources()}
 
+    @route("GET", "/skills")
+    def skills(self, request):
+        return 200, {"skills": self.scraper.skills()}
+
     # -- insights ------------------------------------------------------------------------
 
     def _insight(self, question: str, **raw):

@@ -123,6 +123,13 @@ class ScraperService(TransactionParticipant):
         self.state.forget_taxonomy()
         return {"skill": skill, "removed": removed}
 
+    @rpc
+    def skills(self):
+        """Every skill the taxonomy tracks (name, category, aliases), by name: the web app's type-ahead."""
+        known = self.state.taxonomy(self.uow.session)
+        return [{"name": skill.name, "category": skill.category, "aliases": list(skill.aliases)}
+                for skill in sorted(known.skills, key=lambda skill: skill.name.lower())]
+
     @rpc(expected_exceptions=JobsightError)
     def get_jobs(self, job_ids):
         """Whole jobs in the event shape, for a saga's backfill."""

@@ -88,6 +88,8 @@ _ROUTES = (
            responses={200: ("One page of results, the total and facets over every match", s.SearchResults)}),
     _Route("get", "/jobs/{job_id}", "One canonical job with every source it was seen on", path_params=s.JobPath,
            responses={200: ("The job", fields.Dict()), 404: _error("Job not found")}),
+    _Route("get", "/skills", "Every skill the taxonomy tracks, with its category and aliases, by name",
+           responses={200: ("Skills", s.TaxonomySkills)}),
     _Route("get", "/sources", "Every configured job source: circuit state, last run statistics, open postings",
            responses={200: ("Sources", s.Sources)}),
     _Route("get", "/generate-insight-skills-by-demand/{keywords}",

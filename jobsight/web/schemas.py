@@ -141,10 +141,25 @@ class SearchResult(Documented):
     workplace = fields.String(allow_none=True)
     annual_min = fields.Float(allow_none=True)
     annual_max = fields.Float(allow_none=True)
+    salary_min = fields.Float(allow_none=True, metadata={"description": "as stated, in salary_currency per salary_period"})
+    salary_max = fields.Float(allow_none=True)
+    salary_currency = fields.String(allow_none=True)
+    salary_period = fields.String(allow_none=True)
     skills = fields.List(fields.String())
     date_posted = fields.DateTime(allow_none=True)
+    first_seen = fields.DateTime(allow_none=True)
     n_sources = fields.Integer()
     score = fields.Float()
+
+
+class TaxonomySkill(Documented):
+    name = fields.String()
+    category = fields.String(allow_none=True)
+    aliases = fields.List(fields.String())
+
+
+class TaxonomySkills(Documented):
+    skills = fields.List(fields.Nested(TaxonomySkill))
 
 
 class Facets(Documented):

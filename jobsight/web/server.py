@@ -3,7 +3,8 @@
 ``route("POST", "/sign-up")`` handlers return ``(status, payload)``; the payload is encoded
 as JSON. Every response, errors included (unknown route, wrong method, bad input, crash),
 is JSON and carries ``X-Request-ID``, which also travels in nameko context data to every
-service the request touches.
+service the request touches. A GET that no route matches may be one of the web app's pages or
+assets (``jobsight.web.static``), which are the only answers that are not JSON.
 """
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from functools import partial
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from jobsight import metrics
 from jobsight.errors import JobsightError
 from jobsight.logs import REQUEST_ID_KEY
 from jobsight.web.errors import error_response, json_response
+from jobsight.web.static import AppFiles
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _ENVIRON_KEY = "jobsight.request_id"
@@ -38,6 +40,10 @@ def request_id_of(environ) -> str:
 
 
 class JsonWsgiApp(WsgiApp):
+    def __init__(self, server):
+        super().__init__(server)
+        self.app_files = AppFiles()
+
     def __call__(self, environ, start_response):
         started = time.monotonic()
         request_id = request_id_of(environ)
@@ -49,6 +55,13 @@ class JsonWsgiApp(WsgiApp):
             route = getattr(provider, "url", route)
             request.path_values = values
             response = provider.handle_request(request)
+        except (NotFound, MethodNotAllowed) as exc:
+            # No API route: the web app's pages and assets, served here without a worker.
+            response = self.app_files.response(request)
+            if response is None:
+                response = error_response(exc, request_id)
+            else:
+                route = "app"
         except HTTPException as exc:
             response = error_response(exc, request_id)
         if hasattr(response, "headers"):  # a websocket upgrade is a bare WSGI app
