@@ -187,6 +187,23 @@ for port in "${SENTINEL_PORTS[@]}"; do
   wait_port "$port" 10 Sentinel
 done
 
+# --- HAProxy -----------------------------------------------------------------------------
+# With --replicas N >= 2 the supervisor runs HAProxy in front of the gateway instances (its
+# config is rendered from deploy/haproxy.cfg); nothing is started here.
+if ! command -v haproxy >/dev/null; then
+  apt_install haproxy
+fi
+
+# --- Web app and browser tests --------------------------------------------------------------
+# `make setup` builds the web app the gateway serves with npm (frontend/); the browser tests
+# drive Debian's Chromium (Playwright cannot fetch a browser of its own here).
+if ! command -v npm >/dev/null; then
+  apt_install nodejs npm
+fi
+if ! command -v chromium >/dev/null; then
+  apt_install chromium
+fi
+
 # --- RabbitMQ ----------------------------------------------------------------------------
 if ! command -v rabbitmq-server >/dev/null; then
   apt_install rabbitmq-server
@@ -211,4 +228,4 @@ if ! curl -sf -u guest:guest "http://127.0.0.1:15672/api/vhosts/$TEST_VHOST" >/d
     -d '{"configure":".*","write":".*","read":".*"}' "http://127.0.0.1:15672/api/permissions/$TEST_VHOST/guest" >/dev/null
 fi
 
-log "infrastructure ready: PostgreSQL :$PGPORT, Redis :$REDIS_PORT (cache ring :6380-6382, Sentinel :26379-26381), RabbitMQ :$AMQP_PORT (management :15672)"
+log "infrastructure ready: PostgreSQL :$PGPORT, Redis :$REDIS_PORT (cache ring :6380-6382, Sentinel :26379-26381), RabbitMQ :$AMQP_PORT (management :15672), $(haproxy -v 2>/dev/null | head -n1 | cut -d' ' -f1-3)"

@@ -51,10 +51,13 @@ class CoordinatorService:
     # -- two-phase commit -------------------------------------------------------------------
 
     @rpc(expected_exceptions=JobsightError)
-    def transact(self, participants, saga=None, saga_data=None):
+    def transact(self, participants, saga=None, saga_data=None, deadline=None):
         """Commit the participants' named operations atomically (``[{service, operation,
         arguments}]``), then start ``saga`` with ``saga_data`` if given. Answers each participant's
-        prepare answer; ``ServiceUnavailable`` when it aborted (nothing was written anywhere)."""
+        prepare answer; ``ServiceUnavailable`` when it aborted (nothing was written anywhere).
+        ``deadline`` (epoch seconds): the caller stops waiting then; later, nothing commits."""
+        if deadline is not None and (isinstance(deadline, bool) or not isinstance(deadline, (int, float))):
+            raise ValidationError("deadline must be a time in epoch seconds")
         if not isinstance(participants, list) or not participants:
             raise ValidationError("participants must be a non-empty list")
         try:
@@ -64,7 +67,7 @@ class CoordinatorService:
         if saga is not None and saga not in flows.KINDS:
             raise ValidationError(f"no saga named {saga!r}")
         try:
-            outcome = self._coordinator().run(parts, payload={"saga": saga})
+            outcome = self._coordinator().run(parts, payload={"saga": saga}, deadline=deadline)
         except TransactionAborted as exc:
             log.warning("transaction %s aborted: %s", exc.transaction_id, exc.reason,
                         extra={"transaction_id": exc.transaction_id})
@@ -73,6 +76,7 @@ class CoordinatorService:
         saga_id = SagaLog(self.uow.engine).start(saga, saga_data or {}) if saga else None
         return {"transaction": outcome.transaction_id, "state": outcome.state, "answers": outcome.answers,
                 "saga": saga_id}
+
 
     @rpc(expected_exceptions=JobsightError)
     def recover(self):
@@ -98,7 +102,9 @@ class CoordinatorService:
             raise ValidationError(f"no saga named {kind!r}")
         if not isinstance(data, dict):
             raise ValidationError("data must be an object")
-        return {"saga": SagaLog(self.uow.engine).start(kind, data)}
+        saga_id = SagaLog(self.uow.engine).start(kind, data)
+        record = self._sagas().run_now(saga_id)  # what can be done now is done before answering
+        return {"saga": saga_id, "state": record.state if record else "running"}
 
     @rpc(expected_exceptions=JobsightError)
     def sagas(self, state=None, limit=50):

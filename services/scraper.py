@@ -11,7 +11,7 @@ from jobsight import health, search, taxonomy, validate
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import UnitOfWork
 from jobsight.adapters.outbox import OutboxRelay
-from jobsight.adapters.participant import TransactionParticipant
+from jobsight.adapters import participant as two_phase  # a module: `nameko run` takes every class here for a service
 from jobsight.adapters.scraper import ScraperStateProvider
 from jobsight.adapters.units import JobsUnit
 from jobsight.coordination import operations
@@ -23,7 +23,7 @@ log = logging.getLogger("jobsight.scraper")
 SCHEDULER_TICK_SECONDS = 5
 
 
-class ScraperService(TransactionParticipant):
+class ScraperService(two_phase.TransactionParticipant):
     name = "scraper"
     participant = operations.SCRAPER
 
@@ -108,7 +108,7 @@ class ScraperService(TransactionParticipant):
     @rpc(expected_exceptions=JobsightError)
     def retag_skill(self, skill, aliases=(), after_id=0, remove=False):
         """Saga step: one batch of open jobs gets ``skill`` where they mention it (``remove``: loses
-        it again), each announced as job_updated. ``{"changed": [ids], "next": id or None}``."""
+        it again), each announced as job_updated. ``{"changed", "tagged": [ids], "next": id or None}``."""
         batch = retag.retag(self.uow, skill, list(aliases), validate.integer(after_id, "after_id", 0),
                             remove=bool(remove))
         self.uow.commit()

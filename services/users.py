@@ -11,7 +11,7 @@ from jobsight.accounts import check_new_account
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import DATABASE_AWAY, UnitOfWork
 from jobsight.adapters.outbox import OutboxRelay
-from jobsight.adapters.participant import TransactionParticipant
+from jobsight.adapters import participant as two_phase  # a module: `nameko run` takes every class here for a service
 from jobsight.adapters.security import LoginThrottling, PasswordHashing, TokenSigning
 from jobsight.adapters.units import UsersUnit
 from jobsight.auth import normalize_email
@@ -28,7 +28,7 @@ def _on_job(event_type: str):
                          requeue_on_error=True)
 
 
-class UsersService(TransactionParticipant):
+class UsersService(two_phase.TransactionParticipant):
     name = "users"
     participant = operations.USERS
 

@@ -24,7 +24,7 @@ class StepNotDone(Exception):
 def _retag(clients, data):
     batch = clients["scraper"].retag_skill(data["skill"], data.get("aliases", []), data.get("after", 0))
     return {AGAIN: batch["next"] is not None, "after": batch["next"] or 0,
-            "jobs": sorted({*data.get("jobs", []), *batch["changed"]})}
+            "jobs": sorted({*data.get("jobs", []), *batch["tagged"]})}
 
 
 def _untag(clients, data):

@@ -8,6 +8,7 @@ something to recover (tests kill the process there); it does nothing otherwise.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -44,8 +45,11 @@ class Coordinator:
         self.participants = participants
         self.checkpoint = checkpoint
 
-    def run(self, parts: list[Participant], payload: dict | None = None) -> Outcome:
-        """Commit ``parts`` atomically, or raise ``TransactionAborted`` with nothing applied."""
+    def run(self, parts: list[Participant], payload: dict | None = None, deadline: float | None = None) -> Outcome:
+        """Commit ``parts`` atomically, or raise ``TransactionAborted`` with nothing applied.
+
+        ``deadline`` (a ``time.time()``): past it the transaction aborts instead of committing,
+        so a caller that gave up waiting never finds its change made after all."""
         unknown = {p.service for p in parts} - set(self.participants)
         if unknown:
             raise ValueError(f"no participant client for {sorted(unknown)}")
@@ -63,6 +67,8 @@ class Coordinator:
             transaction.on_prepared(part.service)
             self.checkpoint("after_prepare")
         self.checkpoint("before_decision")
+        if transaction.state != ABORTING and deadline is not None and time.time() > deadline:
+            transaction.on_prepare_failed("coordinator", "the caller's deadline passed")
         wanted = transaction.state if transaction.state == ABORTING else transaction.decide()
         transaction.state = self.log.decide(transaction.id, wanted, error=transaction.error)
         self.checkpoint("after_decision")

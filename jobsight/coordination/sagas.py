@@ -112,11 +112,12 @@ class SagaLog:
                          {"id": saga_id, "kind": kind, "data": json.dumps({**data, "saga": saga_id})})
         return saga_id
 
-    def take_due(self, conn) -> SagaRecord | None:
+    def take_due(self, conn, saga_id: str | None = None) -> SagaRecord | None:
         row = conn.execute(text(
             "SELECT id, kind, state, step, attempts, data, error, next_try_at FROM sagas "
             "WHERE state IN ('running', 'compensating') AND next_try_at <= now() "
-            "ORDER BY next_try_at LIMIT 1 FOR UPDATE SKIP LOCKED")).first()
+            "AND (CAST(:id AS text) IS NULL OR id = :id) "
+            "ORDER BY next_try_at LIMIT 1 FOR UPDATE SKIP LOCKED"), {"id": saga_id}).first()
         return None if row is None else SagaRecord(row.id, row.kind, row.state, row.step, row.attempts,
                                                    dict(row.data), row.error, row.next_try_at)
 
@@ -163,15 +164,21 @@ class SagaLog:
 
 
 class SagaRunner:
-    def __init__(self, saga_log: SagaLog, kinds: dict[str, SagaKind], clients: dict):
+    """``checkpoint(record)`` is called after a step's work and before its record is saved:
+    where a crash makes the step run again on resume (tests kill the process there)."""
+
+    def __init__(self, saga_log: SagaLog, kinds: dict[str, SagaKind], clients: dict,
+                 checkpoint: Callable[[SagaRecord], None] = lambda record: None):
         self.log = saga_log
         self.kinds = kinds
         self.clients = clients
+        self.checkpoint = checkpoint
 
-    def run_once(self) -> SagaRecord | None:
-        """Carry one due saga one step (its row locked meanwhile); the record, or None if none is due."""
+    def run_once(self, saga_id: str | None = None) -> SagaRecord | None:
+        """Carry one due saga (that one, if given) one step, its row locked meanwhile; the record,
+        or None if none is due."""
         with self.log.engine.begin() as conn:
-            record = self.log.take_due(conn)
+            record = self.log.take_due(conn, saga_id)
             if record is None:
                 return None
             kind = self.kinds[record.kind]
@@ -184,8 +191,21 @@ class SagaRunner:
                             extra={"saga_id": record.id, "step": record.step})
                 advance(kind, record, error=message[:500])
             else:
+                self.checkpoint(record)
                 advance(kind, record, answer=answer if record.state == RUNNING else None)
             self.log.save(conn, record)
+        return record
+
+    def run_now(self, saga_id: str, max_steps: int = 20) -> SagaRecord | None:
+        """Carry one saga as far as it goes without waiting (until done, a failure or max_steps)."""
+        record = None
+        for _ in range(max_steps):
+            step = self.run_once(saga_id)
+            if step is None:
+                break
+            record = step
+            if record.state not in ACTIVE or record.error:
+                break
         return record
 
     def run_due(self, limit: int = 100) -> int:

@@ -25,8 +25,9 @@ def _mentions(skill: str, aliases: list[str]) -> Taxonomy:
 
 def retag(uow, skill: str, aliases: list[str], after_id: int = 0, limit: int = BATCH, remove: bool = False) -> dict:
     """One batch of open jobs with id above ``after_id``: add ``skill`` where the text mentions it
-    (``remove``: take it off again). ``{"changed": [...], "next": last id read or None when done}``.
-    Safe to repeat: a job that already is as wanted is left alone."""
+    (``remove``: take it off again). ``{"changed": ids changed now, "tagged": ids that carry the
+    skill after this batch, "next": last id read or None when done}``. Safe to repeat: a job that
+    already is as wanted is left alone, and still listed in ``tagged``."""
     words = [skill, *aliases]
     query = select(Job).where(Job.status == "open", Job.id > after_id).order_by(Job.id).limit(limit)
     if remove:
@@ -37,13 +38,16 @@ def retag(uow, skill: str, aliases: list[str], after_id: int = 0, limit: int = B
     jobs = uow.session.scalars(query).all()
     taxonomy = _mentions(skill, aliases)
     now = datetime.now(timezone.utc)
-    changed = []
+    changed, tagged = [], []
     for job in jobs:
         has = skill in (job.skills or [])
+        if not remove and has:
+            tagged.append(job.id)
         if remove and has:
             job.skills = [s for s in job.skills if s != skill]
         elif not remove and not has and taxonomy.extract(job.description or "", job.title or ""):
             job.skills = sorted({*(job.skills or []), skill})
+            tagged.append(job.id)
         else:
             continue
         job.version += 1
@@ -52,4 +56,4 @@ def retag(uow, skill: str, aliases: list[str], after_id: int = 0, limit: int = B
     uow.session.flush()
     for payload in uow.jobs.payloads(changed):
         uow.outbox.add(JOB_UPDATED, {"job": payload.to_dict()})
-    return {"changed": changed, "next": jobs[-1].id if len(jobs) == limit else None}
+    return {"changed": changed, "tagged": tagged, "next": jobs[-1].id if len(jobs) == limit else None}

@@ -121,6 +121,13 @@ class NotificationHub(SharedExtension):
     def push(self, user_id: int, message: dict) -> int:
         return sum(client.offer(message) for client in list(self.clients.get(user_id, ())))
 
+    def disconnect(self, user_id: int) -> int:
+        """Close every socket of a user here (their tokens were revoked); the number closed."""
+        clients = list(self.clients.get(user_id, ()))
+        for client in clients:
+            self.remove(client)
+        return len(clients)
+
     def stats(self) -> dict:
         return {"instance": self.instance, "connected_clients": sum(len(c) for c in self.clients.values()),
                 "connected_users": len(self.clients), "delivered": self.delivered, "dropped": self.dropped}
