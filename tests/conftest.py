@@ -49,6 +49,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from jobsight import config as config_module  # noqa: E402
+from jobsight.config import DEFAULT_PATH  # noqa: E402
 from jobsight.migrate import DATABASES, upgrade_all  # noqa: E402
 
 
@@ -114,3 +115,35 @@ def outbox(engines):
                 "SELECT event_type, payload FROM outbox WHERE id > :start ORDER BY id"), {"start": start[name]})]
 
     return read
+
+
+# -- a running Jobsight, for the end-to-end tests (tests/integration) and the browser tests (tests/web):
+# defined once here, so one test session starts one system however many directories use it.
+
+@pytest.fixture(scope="session")
+def system(config, databases, redis_client, tmp_path_factory):
+    """Every service started by the real runner against the suite's own databases, vhost and Redis db."""
+    from jobsight.supervisor import Supervisor
+
+    log_dir = tmp_path_factory.mktemp("logs")
+    runner = Supervisor(config, DEFAULT_PATH, replicas=1, log_dir=log_dir, out=open(os.devnull, "w"))
+    runner.start()
+    try:
+        runner.wait_healthy(90)
+        yield runner
+    finally:
+        runner.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway(system):
+    return system.base_url
+
+
+@pytest.fixture(scope="session")
+def rpc(system, config):
+    """nameko's cluster proxy on the suite's vhost, as an operator's `nameko shell` has it."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    with ClusterRpcProxy(config, timeout=120) as proxy:
+        yield proxy

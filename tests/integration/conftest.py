@@ -1,31 +1,10 @@
-"""A running Jobsight for end-to-end tests: every service started by the real runner against
-the suite's own databases, vhost and Redis db, reached over HTTP."""
-import os
+"""Helpers for end-to-end tests against the running Jobsight (the ``system``, ``gateway`` and
+``rpc`` fixtures are in tests/conftest.py, so the browser tests in tests/web share the one system)."""
 import signal
 from contextlib import contextmanager
 
 import pytest
 import requests
-
-from jobsight.config import DEFAULT_PATH
-from jobsight.supervisor import Supervisor
-
-
-@pytest.fixture(scope="session")
-def system(config, databases, redis_client, tmp_path_factory):
-    log_dir = tmp_path_factory.mktemp("logs")
-    runner = Supervisor(config, DEFAULT_PATH, replicas=1, log_dir=log_dir, out=open(os.devnull, "w"))
-    runner.start()
-    try:
-        runner.wait_healthy(90)
-        yield runner
-    finally:
-        runner.stop()
-
-
-@pytest.fixture(scope="session")
-def gateway(system):
-    return system.base_url
 
 
 @pytest.fixture
@@ -45,15 +24,6 @@ def paused(system, service):
     finally:
         for process in processes:
             process.send_signal(signal.SIGCONT)
-
-
-@pytest.fixture(scope="session")
-def rpc(system, config):
-    """nameko's cluster proxy on the suite's vhost, as an operator's `nameko shell` has it."""
-    from nameko.standalone.rpc import ClusterRpcProxy
-
-    with ClusterRpcProxy(config, timeout=120) as proxy:
-        yield proxy
 
 
 @pytest.fixture
