@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 REPLICAS ?= 1
 export GATEWAY_PORT ?= 8000
 
-.PHONY: run test up down setup infra venv migrate clean-logs
+.PHONY: run test up down setup infra venv migrate web clean-logs
 
 run: setup  ## set everything up and run every service in the foreground (Ctrl-C stops)
 	$(BIN)/jobsight up --replicas $(REPLICAS)
@@ -21,7 +21,7 @@ up: setup  ## run every service in the background
 down:  ## stop what `make up` started
 	$(BIN)/jobsight down
 
-setup: infra venv migrate
+setup: infra venv migrate web
 
 infra:
 	bash scripts/setup.sh
@@ -36,6 +36,21 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 
 migrate: venv
 	$(BIN)/jobsight migrate
+
+# The web app the gateway serves at / (jobsight/web/static.py), built into frontend/dist.
+WEB := frontend
+NODE_STAMP := $(WEB)/node_modules/.installed
+WEB_STAMP := $(WEB)/dist/.built
+
+web: infra $(WEB_STAMP)
+
+$(NODE_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_STAMP): $(NODE_STAMP) $(WEB)/vite.config.js $(WEB)/index.html $(shell find $(WEB)/src -type f 2>/dev/null)
+	cd $(WEB) && npm run --silent build -- --logLevel warn
+	touch $@
 
 clean-logs:
 	rm -rf logs
