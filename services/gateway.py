@@ -1,5 +1,7 @@
 """gateway service: every HTTP route. Validates input, checks tokens, calls the owning
 service over RPC (with a deadline and a circuit breaker each) and maps errors to HTTP."""
+import time
+
 import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
@@ -11,10 +13,10 @@ from jobsight.adapters.context import RequestContext
 from jobsight.adapters.rpc import ServiceRpc, breaker_reports
 from jobsight.adapters.security import TokenSigning
 from jobsight.adapters.version import WarehouseVersionView
-from jobsight.errors import Forbidden, JobsightError, NotFound
+from jobsight.errors import Forbidden, JobsightError, NotFound, ServiceTimeout, ServiceUnavailable
 from jobsight.insights import questions
 from jobsight.search import PARAMETERS as SEARCH_PARAMETERS
-from jobsight.web import inputs
+from jobsight.web import forwarded, inputs
 from jobsight.web.openapi import openapi_document
 from jobsight.web.server import route
 from jobsight.web.websocket import Hub, websocket_route
@@ -53,7 +55,9 @@ class GatewayService:
         return self.tokens.verify(inputs.request_token(request))
 
     def _client(self, request) -> str:
-        return request.remote_addr or "unknown"
+        # Behind HAProxy every peer is the proxy: the client is what a trusted proxy forwarded.
+        trusted = forwarded.trusted_networks(self._settings.get("TRUSTED_PROXIES"))
+        return forwarded.client_address(request.remote_addr, request.headers.getlist("X-Forwarded-For"), trusted)
 
     # -- accounts ------------------------------------------------------------------------
 
@@ -90,10 +94,29 @@ class GatewayService:
         if "search" in body:
             search = self.users.add_search(caller, body["search"])
             return 201, {"msg": "Search saved", "search": search}
-        result = self.users.add_subscription(caller, body["skill"])
-        if result["created"]:
-            return 201, {"msg": "Subscribed", "skill": result["skill"]}
-        return 200, {"msg": "Already subscribed", "skill": result["skill"]}
+        # Through the taxonomy: "golang" is stored as "Go", so matching and the warehouse agree.
+        skill = self.scraper.skill_for(body["skill"])  # a name that cannot be a skill: 400
+        if skill["known"]:
+            result = self.users.add_subscription(caller, skill["skill"])
+            if result["created"]:
+                return 201, {"msg": "Subscribed", "skill": result["skill"]}
+            return 200, {"msg": "Already subscribed", "skill": result["skill"]}
+        # A skill nobody tracks yet: the subscription (users_db) and the tracked skill (jobs_db)
+        # are written together by two-phase commit, then a saga tags the jobs that mention it.
+        # Past the deadline the coordinator aborts rather than commits: a 503 means nothing was written.
+        wait = float((self.config.get("RPC") or {}).get("TIMEOUT", 10))
+        try:
+            done = self.coordinator.transact(
+                [{"service": "users", "operation": "subscribe",
+                  "arguments": {"user_id": caller, "skill": skill["skill"]}},
+                 {"service": "scraper", "operation": "track_skill",
+                  "arguments": {"name": skill["skill"], "aliases": skill["aliases"]}}],
+                saga="track_new_skill", saga_data={"skill": skill["skill"], "aliases": skill["aliases"]},
+                deadline=time.time() + max(wait - 1, 0.5))
+        except ServiceTimeout:
+            raise ServiceUnavailable("Tracking a new skill is unavailable right now; nothing was changed")
+        return 201, {"msg": "Subscribed; Jobsight starts tracking this skill now", "skill": skill["skill"],
+                     "tracking": {"new": True, "saga": done["saga"]}}
 
     @route("GET", "/subscriptions")
     def list_subscriptions(self, request):
@@ -110,6 +133,16 @@ class GatewayService:
         caller = self._user_id(request)
         self.users.remove_subscription(caller, inputs.path_text(skill, "skill", 64))
         return 204, None
+
+    @route("DELETE", "/account")
+    def delete_account(self, request):
+        """Deletes the account and everything it owns, confirmed by its password: 202 at once; its
+        tokens stop working everywhere and its websockets close within moments."""
+        caller = self._user_id(request)
+        body = self._body(request, inputs.PasswordBody())
+        account = self.users.check_password(caller, body["password"])
+        saga = self.coordinator.start_saga("delete_account", {"user_id": caller, "email": account["email"]})
+        return 202, {"msg": "Account deletion started", "saga": saga["saga"]}
 
     # -- notifications ---------------------------------------------------------------------
 
@@ -151,6 +184,21 @@ class GatewayService:
                 notification = {"id": item["id"], "job": job, "reasons": item.get("reasons"),
                                 "created_at": item.get("created_at"), "read": False}
                 self.hub.push(user_id, {"type": "notification", "notification": notification})
+
+    @event_handler("users", "tokens_revoked", handler_type=BROADCAST, reliable_delivery=False)
+    def tokens_revoked(self, payload):
+        """A user's tokens were revoked: close their sockets on this instance."""
+        self._disconnect(payload)
+
+    @event_handler("users", "user_deleted", handler_type=BROADCAST, reliable_delivery=False)
+    def user_deleted(self, payload):
+        self._disconnect(payload)
+
+    def _disconnect(self, payload):
+        data = payload.get("data") if isinstance(payload, dict) else None
+        user_id = data.get("user_id") if isinstance(data, dict) else None
+        if isinstance(user_id, int) and not isinstance(user_id, bool):
+            self.hub.disconnect(user_id)
 
     @event_handler("etl", "warehouse_loaded", handler_type=BROADCAST, reliable_delivery=False)
     def warehouse_loaded(self, payload):
@@ -259,6 +307,12 @@ class GatewayService:
     # -- end of extended insights -----------------------------------------------------------
 
     # -- operations ----------------------------------------------------------------------
+
+    @route("GET", "/health/live")
+    def health_live(self, request):
+        """This instance answers HTTP: the load balancer's check. It asks no other service, so
+        one sick backend never takes every gateway out of rotation (``/status`` would)."""
+        return 200, {"status": "ok"}
 
     @route("GET", "/status")
     def status(self, request):

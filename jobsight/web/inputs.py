@@ -31,6 +31,15 @@ class LoginBody(Schema):
     password = fields.String(required=True, validate=validate.Length(max=1024))
 
 
+class PasswordBody(Schema):
+    """A destructive request confirmed with the account's password."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
 class SubscriptionBody(Schema):
     """``{"skill": "Python"}`` or ``{"search": {"keywords": ..., ...}}`` (checked by users)."""
 

@@ -79,6 +79,11 @@ class Message(Documented):
     code = fields.String()
 
 
+class Started(Documented):
+    msg = fields.String()
+    saga = fields.String(metadata={"description": "n.rpc.coordinator.saga(id) follows it"})
+
+
 class SignedUp(Documented):
     msg = fields.String()
     websocket = fields.String()
@@ -195,6 +200,10 @@ class AverageSalary(Documented):
 class Status(Documented):
     msg = fields.String()
     services = fields.Dict(values=fields.String(validate=validate.OneOf(["ok", "down"])))
+
+
+class Liveness(Documented):
+    status = fields.String(validate=validate.OneOf(["ok"]))
 
 
 class Versioned(Documented):
