@@ -6,6 +6,7 @@ import uuid
 
 import eventlet
 import pytest
+from kombu import Connection
 from nameko.containers import ServiceContainer
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -55,6 +56,12 @@ def caller(config):
     finally:
         for container in reversed(containers):
             container.kill()
+        # Their durable queues would outlive them (with a late reply or two in them), and later
+        # tests wait for every queue of the vhost to drain.
+        with Connection(config["AMQP_URI"]) as connection:
+            channel = connection.channel()
+            for name in (roomy_name, single_name, Caller.name):
+                channel.queue_delete(f"rpc-{name}")
 
 
 def test_ten_concurrent_calls_through_one_breaker_overlap(caller):
