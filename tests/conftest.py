@@ -31,6 +31,9 @@ TEST_ENV = {
     "STATUS_TIMEOUT": "1",
     "JOBSIGHT_TOKEN_SECRET": "test-secret-that-is-long-enough-for-hs256",
     "LOG_LEVEL": "INFO",
+    # The suite's systems keep their logs in files; tests that read shipped logs start a log
+    # server of their own and point a system at it.
+    "LOGS_SHIPPING": "false",
 }
 TEST_ENV.update({
     # The suite's own demo boards, small, and sources run only when a test asks.

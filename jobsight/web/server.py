@@ -8,6 +8,7 @@ assets (``jobsight.web.static``), which are the only answers that are not JSON.
 """
 from __future__ import annotations
 
+import logging
 import re
 import socket
 import time
@@ -29,6 +30,8 @@ from jobsight.web.static import AppFiles
 REQUEST_ID_HEADER = "X-Request-ID"
 _ENVIRON_KEY = "jobsight.request_id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# One record per answered request, so the shipped logs count requests by route and status.
+access = logging.getLogger("jobsight.access")
 
 
 def request_id_of(environ) -> str:
@@ -66,7 +69,12 @@ class JsonWsgiApp(WsgiApp):
             response = error_response(exc, request_id)
         if hasattr(response, "headers"):  # a websocket upgrade is a bare WSGI app
             response.headers[REQUEST_ID_HEADER] = request_id
-            metrics.observe(request.method, route, response.status_code, time.monotonic() - started)
+            took = time.monotonic() - started
+            metrics.observe(request.method, route, response.status_code, took)
+            access.info("%s %s %s", request.method, request.path, response.status_code, extra={
+                "request_id": request_id, "event": "http.request", "route": route, "url": request.path,
+                "duration_ms": round(took * 1000, 2),
+                "http": {"request": {"method": request.method}, "response": {"status_code": response.status_code}}})
         return response(environ, start_response)
 
 
