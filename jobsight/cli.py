@@ -10,6 +10,7 @@ import time
 import warnings
 
 from jobsight import config as config_module
+from jobsight import logquery
 from jobsight.config import ROOT
 
 
@@ -153,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--count", type=int, default=3000, help="canonical jobs to generate (default 3000)")
     demo.add_argument("--day", type=int, default=0, help="simulated day to start on")
     demo.set_defaults(func=cmd_demo_sources)
+
+    logquery.add_parser(sub, _load_config)
     return parser
 
 
