@@ -104,7 +104,7 @@ class GatewayService:
         # A skill nobody tracks yet: the subscription (users_db) and the tracked skill (jobs_db)
         # are written together by two-phase commit, then a saga tags the jobs that mention it.
         # Past the deadline the coordinator aborts rather than commits: a 503 means nothing was written.
-        wait = float((self.config.get("RPC") or {}).get("TIMEOUT", 10))
+        wait = rpc_settings(self.config, "coordinator")["timeout"]
         try:
             done = self.coordinator.transact(
                 [{"service": "users", "operation": "subscribe",

@@ -28,6 +28,7 @@ TEST_ENV = {
     "REDIS_URL": f"redis://127.0.0.1:6379/{_REDIS_DB}",
     "GATEWAY_PORT": str(_free_port()),
     "RPC_TIMEOUT": "3",
+    "COORDINATOR_RPC_TIMEOUT": "8",  # a two-phase commit makes several calls of its own
     "STATUS_TIMEOUT": "1",
     "JOBSIGHT_TOKEN_SECRET": "test-secret-that-is-long-enough-for-hs256",
     "LOG_LEVEL": "INFO",
