@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 
 import jobsight
 from jobsight.web import schemas as s
-from jobsight.web.inputs import LoginBody
+from jobsight.web.inputs import LoginBody, PasswordBody
 
 _DESCRIPTION = (
     "Job search, insights and subscriptions. Every response carries X-Request-ID. "
@@ -69,7 +69,14 @@ _ROUTES = (
            responses={200: ("Skills", s.Skills), 403: _error("Another user's subscriptions"),
                       404: _error("No skills")}),
     _Route("post", "/subscriptions", "Subscribe to a skill or save a search", auth=True, body=s.Subscription,
-           responses={201: ("Subscribed or saved", s.Message), 200: ("Already subscribed", s.Message)}),
+           responses={201: ("Subscribed (a skill the taxonomy did not track yet starts being tracked) or saved",
+                            s.Message),
+                      200: ("Already subscribed", s.Message),
+                      503: _error("A new skill could not be tracked right now; nothing was written")}),
+    _Route("delete", "/account", "Delete the account and everything it owns (confirmed by the password)",
+           auth=True, body=PasswordBody,
+           responses={202: ("Deletion started: tokens stop working at once, data goes within seconds", s.Started),
+                      401: _error("Wrong password or token")}),
     _Route("get", "/subscriptions", "Everything the user subscribes to", auth=True,
            responses={200: ("Skills and saved searches", s.Subscriptions)}),
     _Route("delete", "/subscriptions/search/{search_id}", "Delete a saved search", auth=True,

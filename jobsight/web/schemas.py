@@ -79,6 +79,11 @@ class Message(Documented):
     code = fields.String()
 
 
+class Started(Documented):
+    msg = fields.String()
+    saga = fields.String(metadata={"description": "n.rpc.coordinator.saga(id) follows it"})
+
+
 class SignedUp(Documented):
     msg = fields.String()
     websocket = fields.String()
