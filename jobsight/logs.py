@@ -33,6 +33,13 @@ def begin_call(request_id: str | None, service: str) -> None:
     _current.request_id = request_id
     _current.service = service
     _current.started = time.monotonic()
+    _current.started_at = time.time()
+
+
+def call_started_at() -> float | None:
+    """When the current call began (epoch seconds): a call's record is dated from its start, so
+    one request's records read in the order its hops began, whichever finished first."""
+    return getattr(_current, "started_at", None)
 
 
 def call_duration_ms() -> float:
