@@ -10,7 +10,7 @@ from nameko.rpc import rpc
 from jobsight import metrics
 from jobsight.adapters.cache import InsightCache
 from jobsight.adapters.context import RequestContext
-from jobsight.adapters.rpc import ServiceRpc, breaker_reports
+from jobsight.adapters.rpc import ServiceRpc, breaker_reports, rpc_settings
 from jobsight.adapters.security import TokenSigning
 from jobsight.adapters.version import WarehouseVersionView
 from jobsight.errors import Forbidden, JobsightError, NotFound, ServiceTimeout, ServiceUnavailable
