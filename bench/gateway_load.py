@@ -104,7 +104,11 @@ class OwnSystem:
         self.runner = Supervisor(self.config, config_module.DEFAULT_PATH, env=self.env, log_dir=self.log_dir,
                                  out=open(os.devnull, "w"))
         self.runner.start()
-        self.runner.wait_healthy(120)
+        try:
+            self.runner.wait_healthy(120)
+        except BaseException:
+            self.stop(keep=False)
+            raise
         return self.runner.base_url
 
     def seed(self) -> dict:
@@ -137,6 +141,7 @@ class OwnSystem:
     def stop(self, keep: bool) -> None:
         if self.runner is not None:
             self.runner.stop()
+            self.runner = None
         if not keep:
             _drop_databases(self._uris())
 
