@@ -37,7 +37,9 @@ from jobsight.demo import DemoWorld  # noqa: E402
 from jobsight.events import envelope  # noqa: E402
 from jobsight.migrate import upgrade  # noqa: E402
 from jobsight.normalize import default_taxonomy  # noqa: E402
+from jobsight.notifications import index_rows  # noqa: E402
 from jobsight.supervisor import Supervisor  # noqa: E402
+from jobsight.validate import normalize_keywords  # noqa: E402
 
 VHOST = "jobsight_bench_notify"
 DATABASE = "jobsight_bench_users"
@@ -100,14 +102,21 @@ def subscribe(uri: str, subscribers: int, titles: list[str]) -> None:
         rows = [{"u": u, "s": skill, "k": skill.lower()} for u in range(1, subscribers + 1)
                 for skill in rng.sample(skills, rng.choice((1, 2)))]
         conn.execute(text("INSERT INTO subscriptions (user_id, skill, skill_key) VALUES (:u, :s, :k)"), rows)
-        searches = [{"u": u, "k": " ".join(rng.choice(titles).lower().split()[:2])}
+        searches = [{"id": u // 4, "u": u, "k": normalize_keywords(" ".join(rng.choice(titles).split()[:2]))}
                     for u in range(1, subscribers + 1) if u % 4 == 0]
-        conn.execute(text(
-            "INSERT INTO saved_searches (user_id, keywords, trigram_count) "
-            "VALUES (:u, :k, array_length(show_trgm(:k), 1))"), searches)
-        conn.execute(text(
-            "INSERT INTO saved_search_trigrams (trigram, search_id) "
-            "SELECT DISTINCT unnest(show_trgm(keywords)), id FROM saved_searches"))
+        terms, keys = [], []
+        for search in searches:
+            search_terms, search_keys = index_rows(search["k"])
+            search["n"] = len({row["position"] for row in search_terms})
+            terms += [{"s": search["id"], **row} for row in search_terms]
+            keys += [{"s": search["id"], **row} for row in search_keys]
+        conn.execute(text("INSERT INTO saved_searches (id, user_id, keywords, term_count) VALUES (:id, :u, :k, :n)"),
+                     searches)
+        conn.execute(text("SELECT setval('saved_searches_id_seq', :n)"), {"n": max(len(searches), 1)})
+        conn.execute(text("INSERT INTO saved_search_terms (search_id, position, term, typos) "
+                          "VALUES (:s, :position, :term, :typos)"), terms)
+        conn.execute(text("INSERT INTO saved_search_keys (key, search_id, position) VALUES (:key, :s, :position)"),
+                     keys)
     engine.dispose()
 
 

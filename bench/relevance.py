@@ -28,6 +28,7 @@ from jobsight import config as config_module, dedup, search, taxonomy as taxonom
 from jobsight.db.jobs import Job  # noqa: E402
 from jobsight.demo import DemoWorld  # noqa: E402
 from jobsight.migrate import upgrade  # noqa: E402
+from jobsight.validate import normalize_keywords  # noqa: E402
 from tests.quality.relevance import PAGE, load_queries, score  # noqa: E402
 
 DATABASE = "jobsight_bench_relevance"
@@ -64,7 +65,7 @@ def build(uri: str, world: DemoWorld) -> dict[int, object]:
 
 def selected_ids(session: Session, keywords: str) -> set[int]:
     """Every open job the shared title matcher selects for the keywords."""
-    titles = search.matched_titles(search.normalize_keywords(keywords))
+    titles = search.matched_titles(normalize_keywords(keywords))
     return set(session.scalars(select(Job.id).join(titles, titles.c.id == Job.title_id).where(Job.status == "open")))
 
 

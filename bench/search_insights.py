@@ -12,7 +12,7 @@ first of its key) and without (CACHE_ENABLED=false: every request computes: "unc
 The naive way runs in the same process on the same rows, once per question: load every open
 posting from the jobs database, fuzzy-match titles with a token-set ratio (bench/search.py's),
 aggregate in Python. Its figures and the engine's sample sizes are printed side by side; title
-questions differ a little by design (trigram word similarity against token-set ratio).
+questions differ a little by design (the keyword matcher's rule against token-set ratio).
 
     .venv/bin/python bench/search_insights.py                    # 100,000 postings
     .venv/bin/python bench/search_insights.py --count 1000000 --rounds 5

@@ -1,9 +1,9 @@
 """Saved searches, matching new jobs to subscribers, and the notification inbox (users_db).
 
 Matching never scans every user: skill subscriptions are found through their index, saved
-searches through an inverted index of their keywords' trigrams (a title can only match
-keywords it shares at least 60% of their trigrams with), then confirmed with the very
-operator search uses (``keywords <% lower(title)``, jobsight.textmatch).
+searches through an inverted index of their keyword terms (each term's deletion set, so a
+misspelt keyword is found too), then confirmed term by term by the rule search and insights
+use (jobsight.textmatch): a search matches when each of its keyword words matches the title.
 Each user gets exactly one notification per canonical job, listing every reason.
 """
 from __future__ import annotations
@@ -13,16 +13,16 @@ import math
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Float, String, and_, bindparam, cast, delete, func, literal, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Float, String, Text, and_, bindparam, cast, delete, func, literal, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 
-from jobsight.db.users import Notification, ProcessedEvent, SavedSearch, SavedSearchTrigram, Subscription, User
-from jobsight import validate
+from jobsight.db.users import (Notification, ProcessedEvent, SavedSearch, SavedSearchKey, SavedSearchTerm,
+                               Subscription, User)
+from jobsight import textmatch, validate
 from jobsight.errors import NotFound, ValidationError
 from jobsight.events import JobPayload, Salary
 from jobsight.normalize import default_taxonomy
-from jobsight.textmatch import WORD_SIMILARITY_THRESHOLD
 from jobsight.validate import normalize_keywords
 
 MAX_SEARCHES_PER_USER = 50
@@ -101,13 +101,14 @@ class SavedSearches:
         count = self.session.scalar(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user_id))
         if count >= MAX_SEARCHES_PER_USER:
             raise ValidationError(f"At most {MAX_SEARCHES_PER_USER} saved searches per user")
-        trigrams = self.session.scalar(select(func.show_trgm(spec.keywords)))
-        search = SavedSearch(user_id=user_id, keywords=spec.keywords, trigram_count=len(trigrams),
+        terms, keys = index_rows(spec.keywords)
+        search = SavedSearch(user_id=user_id, keywords=spec.keywords, term_count=len({t["position"] for t in terms}),
                              location=spec.location, remote=spec.remote, salary_min=spec.salary_min,
                              skills=list(spec.skills))
         self.session.add(search)
         self.session.flush()
-        self.session.add_all(SavedSearchTrigram(trigram=t, search_id=search.id) for t in trigrams)
+        self.session.add_all(SavedSearchTerm(search_id=search.id, **row) for row in terms)
+        self.session.add_all(SavedSearchKey(search_id=search.id, **row) for row in keys)
         self.session.flush()
         return search_dict(search)
 
@@ -120,6 +121,20 @@ class SavedSearches:
             SavedSearch.id == search_id, SavedSearch.user_id == user_id)).rowcount
         if not removed:
             raise NotFound("No such saved search")
+
+
+def index_rows(keywords: str) -> tuple[list[dict], list[dict]]:
+    """A saved search's rows of ``saved_search_terms`` and ``saved_search_keys`` (without the
+    search id): one position per keyword term, its synonyms as further terms of that position,
+    and the deletion keys a title's own keys meet them by."""
+    terms, keys = [], set()
+    for position, term in enumerate(textmatch.keywords(keywords).terms):
+        terms.append({"position": position, "term": term.text, "typos": term.typos})
+        keys.update((key, position) for key in textmatch.keyword_keys(term))
+        for synonym in term.also:
+            terms.append({"position": position, "term": synonym, "typos": 0})
+            keys.add((synonym, position))
+    return terms, [{"key": key, "position": position} for key, position in sorted(keys)]
 
 
 def job_summary(job: JobPayload) -> dict:
@@ -147,26 +162,36 @@ class Subscribers:
                 reasons.setdefault(user_id, []).append({"type": "skill", "skill": skill})
         salary = job.salary or Salary()
         place = " | ".join(str(value or "") for value in (job.location, job.city, job.region, job.country))
-        candidates = (
-            select(SavedSearchTrigram.search_id, func.count().label("shared"))
-            .where(SavedSearchTrigram.trigram == func.any(func.show_trgm(bindparam("title"))))
-            .group_by(SavedSearchTrigram.search_id)
+        title_keys = textmatch.title_keys(job.title)
+        pairs = [(key, term) for key, terms in title_keys.items() for term in sorted(terms)]
+        key_of = (func.unnest(bindparam("keys", type_=ARRAY(Text)), bindparam("key_terms", type_=ARRAY(Text)))
+                  .table_valued("key", "term").render_derived())
+        # A keyword position is met when one of its terms is a title term or within its edits of one.
+        met = (
+            select(SavedSearchKey.search_id, SavedSearchKey.position)
+            .join(key_of, key_of.c.key == SavedSearchKey.key)
+            .join(SavedSearchTerm, and_(SavedSearchTerm.search_id == SavedSearchKey.search_id,
+                                        SavedSearchTerm.position == SavedSearchKey.position))
+            .where(or_(SavedSearchTerm.term == key_of.c.term,
+                       func.textmatch_close(SavedSearchTerm.term, key_of.c.term, SavedSearchTerm.typos)))
+            .distinct()
             .subquery())
+        candidates = (select(met.c.search_id, func.count().label("met")).group_by(met.c.search_id).subquery())
         # Explicit casts: psycopg2 sends None as an untyped NULL.
         best_salary = func.coalesce(cast(bindparam("annual_max"), Float), cast(bindparam("annual_min"), Float))
         query = (
             select(SavedSearch.id, SavedSearch.user_id, SavedSearch.keywords)
             .join(candidates, candidates.c.search_id == SavedSearch.id)
             .where(
-                candidates.c.shared >= SavedSearch.trigram_count * WORD_SIMILARITY_THRESHOLD,
-                SavedSearch.keywords.op("<%")(bindparam("title")),
+                candidates.c.met == SavedSearch.term_count,
                 (SavedSearch.remote.is_(None)) | (SavedSearch.remote == bindparam("workplace", type_=String)),
                 (SavedSearch.salary_min.is_(None)) | (best_salary >= SavedSearch.salary_min),
                 (SavedSearch.location.is_(None)) | literal(place).ilike(func.concat("%", SavedSearch.location, "%")),
                 SavedSearch.skills.contained_by(bindparam("skills")),
             ))
         rows = self.session.execute(query, {
-            "title": job.title.lower(), "workplace": job.workplace, "annual_min": salary.annual_min,
+            "keys": [key for key, _ in pairs], "key_terms": [term for _, term in pairs],
+            "workplace": job.workplace, "annual_min": salary.annual_min,
             "annual_max": salary.annual_max if salary.annual_currency in (None, "EUR") else None,
             "skills": skills})
         for search_id, user_id, keywords in rows:

@@ -1,25 +1,26 @@
 """Job search over jobs_db (the scraper owns it).
 
 One engine serves ``/find-jobs`` and ``/jobs``: PostgreSQL full-text search over the weighted
-``jobs.search`` vector (title A, skills B, description C; GIN index) OR the shared trigram
-title matcher of ``jobsight.textmatch`` (typos: "pyhton developer"), ranked by both. Filters,
-a page, the exact total and facet counts come from one statement over the matching set.
+``jobs.search`` vector (title A, skills B, description C; GIN index) OR the shared keyword
+matcher of ``jobsight.textmatch`` over the distinct titles (typos: "pyhton developer"; synonyms:
+"Programator Python"), title matches ranked first in the matcher's order. Filters, a page, the
+exact total and facet counts come from one statement over the matching set.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Float, cast, exists, func, literal, or_, select, text
+from sqlalchemy import Float, exists, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session
 
-from jobsight import dedup, validate
-from jobsight.db.jobs import Job, JobSource, JobTitle
+from jobsight import dedup, textmatch, validate
+from jobsight.db.jobs import Job, JobSource, JobTitle, JobTitleTerm
 from jobsight.errors import ValidationError
 from jobsight.normalize import default_taxonomy
 from jobsight.normalize.skills import Taxonomy
-from jobsight.textmatch import title_matches, title_score
+from jobsight.textmatch_sql import Titles, title_match
 from jobsight.validate import MAX_KEYWORDS_LENGTH, MAX_TEXT_FILTER, normalize_keywords
 
 FIND_JOBS_LIMIT = 100
@@ -189,19 +190,21 @@ def _tsquery(keywords: str):
     return func.websearch_to_tsquery(text("'simple'::regconfig"), literal(keywords))
 
 
+_TITLES = Titles(JobTitle.id, JobTitle.words, JobTitle.terms, JobTitle.role_terms, JobTitleTerm.term)
+
+
 def matched_titles(keywords: str):
-    """The distinct titles (job_titles) the keywords match, each with its similarity: the fuzzy
-    matcher insights use, run once per distinct title instead of once per job."""
-    return (select(JobTitle.id, cast(title_score(JobTitle.name, keywords), Float).label("similarity"))
-            .where(title_matches(JobTitle.name, keywords)).cte("titles"))
+    """The distinct titles (job_titles) the keywords match, each with its matcher score: the
+    matcher insights and saved searches use, run once per distinct title instead of once per job."""
+    return title_match(_TITLES, textmatch.keywords(keywords)).cte("titles")
 
 
 def relevance(keywords: str, titles):
-    """Weighted rank on the small title+skills vector plus the fuzzy title score (0 when the title
-    does not match). A job matched only through its description ranks on the C weight alone,
-    below every title or skill hit."""
+    """The title's matcher score (at least 5 when the title matches, 0 when not; its steps keep
+    the matcher's order) plus the weighted rank on the small title+skills vector (at most 1),
+    which orders jobs within a step and those matched by skills or description alone."""
     return (func.ts_rank(text(f"'{RANK_WEIGHTS}'::float4[]"), Job.search_head, _tsquery(keywords))
-            + func.coalesce(titles.c.similarity, 0.0) + DESCRIPTION_WEIGHT)
+            + func.coalesce(titles.c.score, 0.0) + DESCRIPTION_WEIGHT)
 
 
 def _conditions(query: SearchQuery) -> list:

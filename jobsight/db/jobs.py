@@ -64,12 +64,26 @@ class Job(JobsBase):
 
 
 class JobTitle(JobsBase):
-    """Each distinct lowercased title once: the fuzzy title matcher runs here (trigram index)."""
+    """Each distinct lowercased title once, with the words and terms the keyword matcher
+    compares (jobsight.textmatch_sql; computed by PostgreSQL, terms GIN-indexed)."""
 
     __tablename__ = "job_titles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text, unique=True)
+    words: Mapped[list[str]] = mapped_column(ARRAY(Text), Computed("public.textmatch_words(name)", persisted=True))
+    terms: Mapped[list[str]] = mapped_column(ARRAY(Text), Computed("public.textmatch_terms(name)", persisted=True))
+    role_terms: Mapped[list[str]] = mapped_column(ARRAY(Text), Computed(
+        "public.textmatch_terms(regexp_replace(name, '[:,].*', ''))", persisted=True))
+
+
+class JobTitleTerm(JobsBase):
+    """Every term of every distinct title once (kept by a trigger): where a misspelt keyword
+    looks for the words it may mean."""
+
+    __tablename__ = "job_title_terms"
+
+    term: Mapped[str] = mapped_column(Text, primary_key=True)
 
 
 class JobSource(JobsBase):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -45,7 +45,7 @@ class SavedSearch(UsersBase):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     keywords: Mapped[str] = mapped_column(Text)  # normalized
-    trigram_count: Mapped[int] = mapped_column(Integer)
+    term_count: Mapped[int] = mapped_column(Integer)  # keyword terms a title must match (jobsight.textmatch)
     location: Mapped[str | None] = mapped_column(Text)
     remote: Mapped[str | None] = mapped_column(String(10))  # remote | hybrid | onsite
     salary_min: Mapped[float | None] = mapped_column(Float)  # annual, base currency
@@ -53,11 +53,28 @@ class SavedSearch(UsersBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class SavedSearchTrigram(UsersBase):
-    __tablename__ = "saved_search_trigrams"
+class SavedSearchTerm(UsersBase):
+    """A saved search's keyword terms: ``position`` is the keyword word, each of its rows a term
+    that satisfies it (the word, or a synonym its misspelling is close to), with the edits a
+    title word may be away from it."""
 
-    trigram: Mapped[str] = mapped_column(Text, primary_key=True)
+    __tablename__ = "saved_search_terms"
+
     search_id: Mapped[int] = mapped_column(ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    term: Mapped[str] = mapped_column(Text, primary_key=True)
+    typos: Mapped[int] = mapped_column(SmallInteger)
+
+
+class SavedSearchKey(UsersBase):
+    """Inverted index of the terms: each term's deletion set (jobsight.textmatch.deletions), so a
+    new title finds the searches it may match through its own keys."""
+
+    __tablename__ = "saved_search_keys"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    search_id: Mapped[int] = mapped_column(ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
 
 
 class Notification(UsersBase):

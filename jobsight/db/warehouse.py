@@ -11,7 +11,8 @@ from datetime import datetime
 
 from decimal import Decimal
 
-from sqlalchemy import ARRAY, BigInteger, Boolean, DateTime, Float, Integer, Numeric, String, Text
+from sqlalchemy import ARRAY, BigInteger, Boolean, Computed, DateTime, Float, Integer, Numeric, String, Text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SCHEMA = "warehouse"
@@ -88,12 +89,26 @@ class DimLocation(WarehouseBase):
 
 
 class DimTitle(WarehouseBase):
-    """Each distinct lowercased title once: keywords are matched here (trigram index on name)."""
+    """Each distinct lowercased title once: keywords are matched here, on the words and terms
+    PostgreSQL computes (jobsight.textmatch_sql)."""
     __tablename__ = "dim_title"
     __table_args__ = {"schema": SCHEMA}
 
     title_key: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text, unique=True)
+    words: Mapped[list[str]] = mapped_column(postgresql.ARRAY(Text), Computed("public.textmatch_words(name)", persisted=True))
+    terms: Mapped[list[str]] = mapped_column(postgresql.ARRAY(Text), Computed("public.textmatch_terms(name)", persisted=True))
+    role_terms: Mapped[list[str]] = mapped_column(postgresql.ARRAY(Text), Computed(
+        "public.textmatch_terms(regexp_replace(name, '[:,].*', ''))", persisted=True))
+
+
+class DimTitleTerm(WarehouseBase):
+    """Every term of every distinct title once (added by each load): where a misspelt keyword
+    looks for the words it may mean."""
+    __tablename__ = "dim_title_terms"
+    __table_args__ = {"schema": SCHEMA}
+
+    term: Mapped[str] = mapped_column(Text, primary_key=True)
 
 
 # -- maintained aggregates (jobsight.warehouse.aggregates): sums over open jobs ---------------

@@ -10,11 +10,13 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
+from jobsight import textmatch
 from jobsight.db.warehouse import (AggCompany, AggSalaryValues, AggSkill, AggSkillCompany, AggSkillFirstSeen,
-                                   AggTitle, AggTitleCompany, AggTitleSkill, BridgeJobSkill, DimCompany, DimLocation, DimSkill, DimTitle, FactJob)
+                                   AggTitle, AggTitleCompany, AggTitleSkill, BridgeJobSkill, DimCompany, DimLocation,
+                                   DimSkill, DimTitle, DimTitleTerm, FactJob)
 from jobsight.insights.questions import (BASE_CURRENCY, DEFAULT_COMPANIES, DEFAULT_CO_SKILLS, DEFAULT_WEEKS,
                                          EXPERIENCE_BUCKETS, PERCENTILES, TOP_SKILLS, WORKPLACES, week_start)
-from jobsight.textmatch import title_matches
+from jobsight.textmatch_sql import Titles, title_match
 from jobsight.validate import normalize_keywords
 from jobsight.warehouse.aggregates import EXPERIENCE_COLUMNS, WORKPLACE_COLUMNS
 from jobsight.warehouse.version import read_version
@@ -29,9 +31,12 @@ _midpoint = func.coalesce((FactJob.annual_min + FactJob.annual_max) / 2, FactJob
 _in_base = FactJob.annual_currency == BASE_CURRENCY
 
 
+_TITLES = Titles(DimTitle.title_key, DimTitle.words, DimTitle.terms, DimTitle.role_terms, DimTitleTerm.term)
+
+
 def matched_titles(keywords: str):
     """title_key of every distinct title the (normalized) keywords match."""
-    return select(DimTitle.title_key).where(title_matches(DimTitle.name, keywords))
+    return select(title_match(_TITLES, textmatch.keywords(keywords)).subquery().c.id)
 
 
 def _ratio(total, n, digits: int) -> float | None:

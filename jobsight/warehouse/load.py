@@ -90,10 +90,16 @@ def load_dimensions(conn, schema: str, stage: str) -> None:
     Rows go in key order, so concurrent loads take their unique-key locks in the same order.
     """
     cur = _cursor(conn)
+    # A new title's terms join the table misspelt keywords are looked up in (jobsight.textmatch_sql).
     cur.execute(f"""
-        INSERT INTO {schema}.dim_title (name)
-        SELECT DISTINCT lower(title) FROM {stage} ORDER BY 1
-        ON CONFLICT (name) DO NOTHING""")
+        WITH added AS (
+            INSERT INTO {schema}.dim_title (name)
+            SELECT DISTINCT lower(title) FROM {stage} ORDER BY 1
+            ON CONFLICT (name) DO NOTHING
+            RETURNING terms)
+        INSERT INTO {schema}.dim_title_terms (term)
+        SELECT DISTINCT unnest(terms) FROM added ORDER BY 1
+        ON CONFLICT (term) DO NOTHING""")
     cur.execute(f"""
         INSERT INTO {schema}.dim_company (name_key, name)
         SELECT DISTINCT ON (company_key) company_key, company FROM {stage} ORDER BY company_key

@@ -137,7 +137,8 @@ def test_find_jobs_keeps_its_shape_and_agrees_with_search(http, gateway, seeded)
     ({"location": "Berlin"}, {"Senior Python Developer", "Java Developer", "Product Manager", "QA Automation Engineer"}),
     ({"location": "Netherlands"}, {"Data Engineer", "Site Reliability Engineer"}),
     ({"remote": "true"}, {"Data Engineer", "Frontend Engineer (React)", "Machine Learning Engineer"}),
-    ({"remote": "hybrid", "q": "engineer"}, {"DevOps Engineer", "Site Reliability Engineer"}),
+    # "engineer" and "developer" name one job in a title (jobsight.textmatch): the hybrid developer counts.
+    ({"remote": "hybrid", "q": "engineer"}, {"DevOps Engineer", "Site Reliability Engineer", "Senior Python Developer"}),
     ({"salary_min": "100000"}, {"Data Engineer", "Frontend Engineer (React)", "Machine Learning Engineer",
                                 "iOS Developer"}),
     ({"skills": "python,postgres"}, {"Senior Python Developer"}),
@@ -190,7 +191,7 @@ def test_facets_count_the_whole_result_not_the_page(http, gateway, seeded):
     assert len(answer["results"]) == 1 and answer["total"] == len(everything)
     skills = Counter(skill for job in everything for skill in job["skills"])
     assert {name: n for name, n in answer["facets"]["skills"]} == dict(skills)
-    assert answer["facets"]["skills"][0] == ["Kubernetes", 3]
+    assert answer["facets"]["skills"][0] == ["Python", 5]  # "engineer" takes in the developers (textmatch)
     workplaces = Counter(job["workplace"] or "unknown" for job in everything)
     assert answer["facets"]["remote"] == {k: workplaces.get(k, 0) for k in ("remote", "hybrid", "onsite", "unknown")}
     places = Counter(job["country"] for job in everything if job["country"])
