@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from jobsight.normalize.experience import min_years
 from jobsight.normalize.location import parse_location
-from jobsight.normalize.salary import from_structured, parse_salary, salary_in_text, with_plausible_period
+from jobsight.normalize.salary import (BOARD_CURRENCIES, from_structured, parse_salary, salary_in_text,
+                                      with_plausible_period)
 from jobsight.normalize.skills import Taxonomy
 from jobsight.normalize.text import html_to_text, strip_boilerplate
 from jobsight.normalize.workplace import employment_type, seniority, workplace
@@ -85,15 +86,16 @@ def _workplace(raw: RawPosting, title: str, description: str) -> str | None:
 
 
 def _salary(raw: RawPosting, description: str, country: str | None, on: date | None) -> Salary | None:
-    found = from_structured(raw.salary, country=country, on=on) if raw.salary else None
+    board = BOARD_CURRENCIES.get(raw.source)
+    found = from_structured(raw.salary, country=country, on=on, board_currency=board) if raw.salary else None
     if found is not None:
         # Structured pay wins, but a source's period can be wrong ($28–$34 filed as yearly);
         # re-read here, where the description is at hand, so every source gets the same check.
         found = with_plausible_period(found, description, on)
     if found is None and raw.salary_text:
-        found = parse_salary(raw.salary_text, country=country, on=on)
+        found = parse_salary(raw.salary_text, country=country, board_currency=board, on=on)
     if found is None:
-        found = parse_salary(salary_in_text(description), country=country, on=on)
+        found = parse_salary(salary_in_text(description), country=country, board_currency=board, on=on)
     return found
 
 

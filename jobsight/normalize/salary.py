@@ -6,6 +6,17 @@ and converted to EUR with the dated rate table in ``jobsight/data/fx_rates.yml``
 
 When a text states no period, the period is guessed from the size of the amount in EUR:
 under 150 → hour, under 15,000 → month, otherwise year (day and week rates are never guessed).
+
+The currency is the first of these that says (``currency_of``):
+
+1. the source's structured pay field ("currency_type": "USD");
+2. an unambiguous code or symbol in the text: "USD", "CA$", "A$", "€", "£", "MDL";
+3. for a sign several currencies share ("$", "kr", "lei"), the board's currency when the sign
+   can write it (RemoteOK, Remotive and We Work Remotely are US boards: their "$" is USD even
+   for a job open to Canadians), else the location's ("$" in Sydney is AUD), else the sign's
+   usual currency (USD, SEK, RON);
+4. with no currency in the text: the board's currency (an amount on Arbeitnow is in EUR),
+   then the location's.
 """
 from __future__ import annotations
 
@@ -37,9 +48,21 @@ _HOURLY_BELOW = 150
 _MONTHLY_BELOW = 15_000
 
 _DOLLAR_BY_COUNTRY = {
-    "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "MX": "MXN", "TW": "TWD",
+    "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "MX": "MXN", "TW": "TWD",
 }
 _KRONE_BY_COUNTRY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "FO": "DKK", "GL": "DKK"}
+_LEU_BY_COUNTRY = {"MD": "MDL", "RO": "RON"}
+# Signs several currencies write: (the currency each country means by it, the usual one).
+_SHARED_SIGNS = {
+    "$": (_DOLLAR_BY_COUNTRY, "USD"),
+    "kr": (_KRONE_BY_COUNTRY, "SEK"), "kr.": (_KRONE_BY_COUNTRY, "SEK"),
+    "lei": (_LEU_BY_COUNTRY, "RON"), "leu": (_LEU_BY_COUNTRY, "RON"),
+}
+# The currency a board's pay is in when its text does not say, by source kind (docs in
+# ../shared/SOURCES.md): RemoteOK states USD; Remotive and We Work Remotely (rss) are US boards
+# quoting dollars; Arbeitnow is a German board; rabota.md a Moldovan one. Employer boards
+# (Greenhouse, Lever, Ashby, career pages) and Hacker News hire anywhere: the location decides.
+BOARD_CURRENCIES = {"remoteok": "USD", "remotive": "USD", "rss": "USD", "arbeitnow": "EUR", "rabota": "MDL"}
 _CURRENCY_BY_COUNTRY = {
     "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "GB": "GBP",
     "UK": "GBP", "CH": "CHF", "LI": "CHF", "PL": "PLN", "MD": "MDL", "RO": "RON", "SE": "SEK",
@@ -54,7 +77,7 @@ ISO_CODES = frozenset(
 )
 
 # Spellings of currencies found in salary texts; symbols whose currency depends on the
-# country ("$", "kr", "lei") resolve in _resolve_currency.
+# country or the board ("$", "kr", "lei") resolve in _shared.
 _CURRENCY_TOKEN = re.compile(
     r"""(?P<cur>
         US\$|USD\$|C\$|CA\$|CAD\$|A\$|AU\$|AUD\$|NZ\$|S\$|SG\$|HK\$|R\$|\$ | € | £ | ¥ | ₹ | ₴ | ₽
@@ -165,13 +188,15 @@ def parse_salary(
     country: str | None = None,
     default_period: str | None = None,
     default_currency: str | None = None,
+    board_currency: str | None = None,
     on: date | None = None,
 ) -> Salary | None:
     """Parse a salary text such as ``"€60k–80k p.a."`` or ``"15 000 - 25 000 MDL"``.
 
     Returns None for no text, for "competitive"/"negotiable"/"DOE" and for texts with no
-    amount. The currency comes from the text, else ``default_currency``, else the country's
-    own; the period from the text, else ``default_period``, else the amount's magnitude.
+    amount. The currency is ``currency_of(text, stated=default_currency, board=board_currency,
+    country=country)`` (``default_currency``: what a structured pay field states); the period
+    comes from the text, else ``default_period``, else the amount's magnitude.
     """
     if not text or not isinstance(text, str):
         return None
@@ -187,16 +212,51 @@ def parse_salary(
     if low is not None and high is not None and low > high:
         low, high = high, low
 
-    currency = _currency_in(raw, country) or _iso(default_currency) or _CURRENCY_BY_COUNTRY.get(
-        (country or "").upper()
-    )
+    currency = currency_of(raw, stated=default_currency, board=board_currency, country=country)
     period = _period_in(raw, span_end) or _normal_period(default_period)
     if period is None:
         period = _guess_period(high if high is not None else low, currency, on)
     return _build(low, high, currency, period, raw, on)
 
 
-def from_structured(s: StructuredSalary | None, country: str | None = None, on: date | None = None) -> Salary | None:
+def currency_of(text: str | None, *, stated: str | None = None, board: str | None = None,
+                country: str | None = None) -> str | None:
+    """The currency pay is in, by the rule of the module docstring: the ``stated`` structured
+    field, an unambiguous code or symbol in ``text``, a shared sign read by the ``board``'s
+    currency then the ``country``'s, and with no currency in the text the board's then the
+    country's own."""
+    for source in (stated, text):
+        if isinstance(source, str) and source.strip():
+            signs = _currency_signs(source)
+            plain = next((code for code in signs if code not in _SHARED_SIGNS), None)
+            if plain:
+                return plain
+            if signs:
+                return _shared(signs[0], _iso(board), country)
+    return _iso(board) or _CURRENCY_BY_COUNTRY.get((country or "").strip().upper())
+
+
+def _currency_signs(raw: str) -> list[str]:
+    """ISO codes and shared signs ("$", "kr", "lei") the text writes, in order."""
+    found = []
+    for match in _CURRENCY_TOKEN.finditer(raw):
+        key = match.group("cur").strip().lower()
+        code = key if key in _SHARED_SIGNS else _resolve_currency(key, None)
+        if code:
+            found.append(code)
+    found += [token for token in _UPPER_CODE.findall(raw) if token in ISO_CODES]
+    return found
+
+
+def _shared(sign: str, board: str | None, country: str | None) -> str:
+    by_country, usual = _SHARED_SIGNS[sign]
+    if board in by_country.values():
+        return board
+    return by_country.get((country or "").strip().upper(), usual)
+
+
+def from_structured(s: StructuredSalary | None, country: str | None = None, on: date | None = None,
+                    board_currency: str | None = None) -> Salary | None:
     """A Salary from a source's structured pay fields; zero or missing amounts mean none."""
     if s is None:
         return None
@@ -207,14 +267,12 @@ def from_structured(s: StructuredSalary | None, country: str | None = None, on: 
     if low is None and high is None:
         if not s.raw:
             return None
-        return parse_salary(s.raw, country=country, default_currency=s.currency, default_period=s.period, on=on)
+        return parse_salary(s.raw, country=country, default_currency=s.currency, default_period=s.period,
+                            board_currency=board_currency, on=on)
     if low is not None and high is not None and low > high:
         low, high = high, low
-    currency = None
-    if isinstance(s.currency, str) and s.currency.strip():
-        # Usually an ISO code; sometimes a symbol or words ("US Dollars").
-        currency = _resolve_currency(s.currency, country) or _currency_in(s.currency, country)
-    currency = currency or _CURRENCY_BY_COUNTRY.get((country or "").upper())
+    # The field is usually an ISO code; sometimes a symbol or words ("US Dollars").
+    currency = currency_of(s.raw, stated=s.currency, board=board_currency, country=country)
     period = _normal_period(s.period)
     if period is None:
         period = _guess_period(high if high is not None else low, currency, on)
@@ -516,29 +574,13 @@ def _to_number(text: str | None, suffix: str | None) -> float | None:
     return value if 0 < value < 1e9 else None
 
 
-def _currency_in(raw: str, country: str | None) -> str | None:
-    for match in _CURRENCY_TOKEN.finditer(raw):
-        code = _resolve_currency(match.group("cur"), country)
-        if code:
-            return code
-    for token in _UPPER_CODE.findall(raw):
-        if token in ISO_CODES:
-            return token
-    return None
-
-
 def _resolve_currency(token: str | None, country: str | None) -> str | None:
     """ISO 4217 code for a symbol, word or code; "$", "kr" and "lei" depend on the country."""
     if not token:
         return None
     key = token.strip().lower()
-    cc = (country or "").strip().upper()
-    if key == "$":
-        return _DOLLAR_BY_COUNTRY.get(cc, "USD")
-    if key in ("kr", "kr."):
-        return _KRONE_BY_COUNTRY.get(cc, "SEK")
-    if key in ("lei", "leu"):
-        return "MDL" if cc == "MD" else "RON"
+    if key in _SHARED_SIGNS:
+        return _shared(key, None, country)
     if key.upper() in ISO_CODES:
         return key.upper()
     return _SYMBOLS.get(key)

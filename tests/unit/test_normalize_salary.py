@@ -255,3 +255,54 @@ def test_implausible_structured_pay_is_re_read(structured, text, period):
     salary = with_plausible_period(from_structured(structured), text)
     assert (salary.min, salary.max, salary.period) == (structured.min, structured.max, period)
     assert salary.annual_min > 1000
+
+
+# -- which currency: structured field, explicit sign, the board's currency, the location ------
+
+@pytest.mark.parametrize("text, kwargs, currency", [
+    # 1. a structured field wins over whatever the text writes
+    ("$50,000 - $60,000", {"default_currency": "EUR", "country": "US"}, "EUR"),
+    # 2. an explicit code or symbol wins over the board and the location
+    ("CA$90,000 - CA$110,000", {"board_currency": "USD", "country": "US"}, "CAD"),
+    ("A$120k", {"board_currency": "USD"}, "AUD"),
+    ("USD 4,000 per month", {"board_currency": "MDL", "country": "MD"}, "USD"),
+    ("$120,000 - $150,000 CAD", {}, "CAD"),  # the code wins even after a bare "$"
+    ("€60k", {"board_currency": "USD", "country": "US"}, "EUR"),
+    # 3. a shared sign: the board's currency when the sign can write it ...
+    ("$90k - $110k", {"board_currency": "USD", "country": "CA"}, "USD"),
+    ("5000 lei", {"board_currency": "MDL", "country": "RO"}, "MDL"),
+    # ... else the location's ...
+    ("$120k - $150k + super", {"country": "AU"}, "AUD"),
+    ("$1,500 - $2,000", {"board_currency": "MDL", "country": "MD"}, "USD"),  # MDL is not written "$"
+    ("45 000 kr", {"board_currency": "EUR", "country": "NO"}, "NOK"),
+    # ... else the sign's usual currency
+    ("$95,000", {}, "USD"),
+    ("45 000 kr", {}, "SEK"),
+    # 4. no currency in the text: the board's, then the location's
+    ("60.000 - 75.000 brutto/Jahr", {"board_currency": "EUR", "country": "PL"}, "EUR"),
+    ("10000-15000", {"board_currency": "MDL"}, "MDL"),
+    ("15 000 - 20 000", {"country": "PL"}, "PLN"),
+])
+def test_the_currency_rule(text, kwargs, currency):
+    assert parse_salary(text, **kwargs).currency == currency
+
+
+def test_structured_pay_follows_the_same_rule():
+    assert from_structured(StructuredSalary(90000, 110000, "$", "year"), country="CA").currency == "CAD"
+    assert from_structured(StructuredSalary(90000, 110000, "$", "year"), country="CA",
+                           board_currency="USD").currency == "USD"
+    assert from_structured(StructuredSalary(90000, 110000, None, "year"), country="AU",
+                           board_currency="USD").currency == "USD"
+    assert from_structured(StructuredSalary(90000, 110000, "CAD", "year"), board_currency="USD").currency == "CAD"
+
+
+def test_normalize_reads_a_dollar_by_the_board_before_the_candidates_region():
+    from jobsight.normalize import normalize
+    from jobsight.posting import RawPosting
+
+    def pay(source, location):
+        return normalize(RawPosting(source=source, source_id="1", url="https://example.test/1", title="Engineer",
+                                    company="Acme", location=location, salary_text="$90,000 - $110,000")).salary
+    assert pay("remotive", "Canada").currency == "USD"  # a US board quoting dollars
+    assert pay("greenhouse", "Toronto, Canada").currency == "CAD"  # an employer's board: the location
+    assert pay("hn", "Sydney, Australia").currency == "AUD"
