@@ -260,4 +260,5 @@ def test_subscriptions_reach_the_daily_snapshot(system, n, engines, clean):
 
     assert eventually(lambda: subscribers("Kubernetes"))  # spelled as the taxonomy does
     n.etl.catch_up()  # replaces today's numbers with the users service's own
-    assert subscribers("Kubernetes") == n.users.subscribers_per_skill().get("kubernetes")
+    # Subscriptions are stored under the canonical name ("kubernetes" is subscribed as "Kubernetes").
+    assert subscribers("Kubernetes") == n.users.subscribers_per_skill().get("Kubernetes")
