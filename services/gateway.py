@@ -389,6 +389,11 @@ class GatewayService:
         for backend in BACKENDS:
             metrics.circuit(backend, getattr(self, backend).breaker_state)
         metrics.WEBSOCKET_CLIENTS.set(self.hub.stats()["connected_clients"])
+        pile = eventlet.GreenPile()
+        names = ("users", "scraper", "coordinator")
+        for name in names:
+            pile.spawn(self._health, name, 1.0)
+        metrics.backends({name: detail for name, (_, detail) in zip(names, pile)})
         return metrics.exposition()
 
     @route("GET", "/openapi.json")
