@@ -54,18 +54,34 @@ def scraper_events(system, config):
 
 
 def wait_for_quiet_queues(config, seconds: float = 180.0) -> None:
-    """Block until every queue of the suite's vhost is drained (events from earlier tests
-    handled), so a test sees the effects of its own events, not a backlog."""
+    """Block until every event is handled: nothing waits in the services' outboxes (events are
+    published from there after their commit) and every queue of the suite's vhost is drained,
+    both at once, so a test sees the effects of its own events, not a backlog."""
     import time
     from urllib.parse import quote, urlsplit
 
+    from sqlalchemy import create_engine, text
+
+    from jobsight.config import db_uri
+
     vhost = urlsplit(config["AMQP_URI"]).path.lstrip("/") or "/"
     url = f"http://127.0.0.1:15672/api/queues/{quote(vhost, safe='')}"
+    engines = [create_engine(db_uri(config, name)) for name in ("jobs", "users")]
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        queues = requests.get(url, auth=("guest", "guest"), timeout=5).json()
-        busy = [q["name"] for q in queues if q.get("messages", 0) and not q["name"].startswith("rpc.reply")]
-        if not busy:
-            return
-        time.sleep(0.5)
+    busy: list[str] = []
+    try:
+        while time.monotonic() < deadline:
+            busy = []
+            for engine in engines:
+                with engine.connect() as conn:
+                    if conn.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar():
+                        busy.append(f"outbox of {engine.url.database}")
+            queues = requests.get(url, auth=("guest", "guest"), timeout=5).json()
+            busy += [q["name"] for q in queues if q.get("messages", 0) and not q["name"].startswith("rpc.reply")]
+            if not busy:
+                return
+            time.sleep(0.5)
+    finally:
+        for engine in engines:
+            engine.dispose()
     raise AssertionError(f"queues still busy after {seconds:.0f}s: {busy}")
