@@ -17,7 +17,8 @@ export function setUnauthorizedHandler(handler) {
   onUnauthorized = handler;
 }
 
-export async function api(path, { method = "GET", body, token, signal, timeout = DEFAULT_TIMEOUT_MS } = {}) {
+/** `keepSessionOn401`: a 401 that does not mean the session ended (a wrong password, a logout). */
+export async function api(path, { method = "GET", body, token, signal, timeout = DEFAULT_TIMEOUT_MS, keepSessionOn401 = false } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -54,7 +55,7 @@ export async function api(path, { method = "GET", body, token, signal, timeout =
   }
   if (!response.ok) {
     const error = new ApiError(describe(response, data), response.status, data?.code || "");
-    if (response.status === 401 && token) onUnauthorized(error);
+    if (response.status === 401 && token && !keepSessionOn401) onUnauthorized(error);
     throw error;
   }
   return data;

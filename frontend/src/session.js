@@ -1,6 +1,7 @@
 // Who is logged in. The bearer token is kept in localStorage so a reload stays logged in until
 // the token expires; a 401 from any call ends the session cleanly, with the reason shown.
 import { api, setUnauthorizedHandler } from "./api.js";
+import { hasRoute } from "./capabilities.js";
 import { createStore } from "./store.js";
 
 const KEY = "jobsight.session";
@@ -38,9 +39,16 @@ export async function signUp(name, email, password) {
   await logIn(email, password);
 }
 
-/** Logging out drops the token here; the gateway has no logout route to revoke it early. */
+/** Logging out drops the token here at once. Where the gateway serves POST /logout the token
+ * is revoked there too; without that route it stays valid until it expires. */
 export function logOut(notice = "You are logged out.") {
+  const ending = token();
   save(null, notice);
+  if (ending) {
+    hasRoute("POST", "/logout").then((served) => {
+      if (served) api("/logout", { method: "POST", token: ending, keepSessionOn401: true }).catch(() => {});
+    });
+  }
 }
 
 export function clearNotice() {

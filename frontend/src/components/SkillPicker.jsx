@@ -4,7 +4,9 @@ import { useEffect, useState } from "preact/hooks";
 import { canonical, loadSkills, suggest } from "../skills.js";
 import { number } from "../format.js";
 
-export function SkillPicker({ id, label, exclude = [], onPick, placeholder = "e.g. Python" }) {
+/** `allowNew`: a name the taxonomy does not know is picked as typed (subscribing to it starts
+ * tracking it); otherwise only known skills can be picked. */
+export function SkillPicker({ id, label, exclude = [], onPick, placeholder = "e.g. Python", allowNew = false }) {
   const [skills, setSkills] = useState([]);
   const [problem, setProblem] = useState("");
   const [text, setText] = useState("");
@@ -41,6 +43,7 @@ export function SkillPicker({ id, label, exclude = [], onPick, placeholder = "e.
       const name = canonical(skills, text) || (options.length === 1 ? options[0].name : null);
       if (name && !exclude.includes(name)) pick(name);
       else if (name) setProblem(`${name} is already chosen.`);
+      else if (allowNew) pick(text.trim());
       else setProblem(`No skill called “${text.trim()}” is known. Choose one from the list.`);
     } else if (event.key === "Escape") {
       setOpen(false);

@@ -198,7 +198,8 @@ function Subscriptions() {
             ) : (
               <p>No skill alerts yet.</p>
             )}
-            <SkillPicker id="subscribe-skill" label="Subscribe to a skill" exclude={skills} onPick={subscribe} />
+            <SkillPicker id="subscribe-skill" label="Subscribe to a skill" exclude={skills} onPick={subscribe} allowNew />
+            <p class="muted small">A skill Jobsight does not know yet is tracked from the moment you subscribe.</p>
           </>
         )}
       </section>
@@ -257,12 +258,14 @@ function DeleteAccount({ user }) {
     hasRoute("DELETE", "/account").then(setAvailable);
   }, []);
   if (!available) return null;
-  const remove = async () => {
+  const remove = async (event) => {
+    event.preventDefault();
+    const password = String(new FormData(event.currentTarget).get("password"));
     setBusy(true);
     setError(null);
     try {
-      await authed("/account", { method: "DELETE" });
-      logOut(`The account ${user.email} was deleted.`);
+      await authed("/account", { method: "DELETE", body: { password }, keepSessionOn401: true });
+      logOut(`The account ${user.email} is being deleted, with its alerts and inbox.`);
       navigate("/account", { replace: true });
     } catch (failure) {
       setError(failure);
@@ -274,15 +277,19 @@ function DeleteAccount({ user }) {
       <h2 id="delete-heading">Delete your account</h2>
       <p>This removes your account, alerts and inbox for good.</p>
       {confirming ? (
-        <div class="confirm">
-          <p role="alert">Delete {user.email} and everything in it?</p>
-          <button type="button" class="danger" onClick={remove} disabled={busy}>
-            {busy ? "Deleting…" : "Yes, delete my account"}
+        <form class="confirm" onSubmit={remove}>
+          <p>Type your password to delete {user.email} and everything in it.</p>
+          <div class="field">
+            <label for="delete-password">Password</label>
+            <input id="delete-password" name="password" type="password" autocomplete="current-password" required />
+          </div>
+          <button type="submit" class="danger" disabled={busy}>
+            {busy ? "Deleting…" : "Delete my account"}
           </button>
           <button type="button" class="secondary" onClick={() => setConfirming(false)} disabled={busy}>
             Keep it
           </button>
-        </div>
+        </form>
       ) : (
         <button type="button" class="danger" onClick={() => setConfirming(true)}>
           Delete account…

@@ -77,8 +77,8 @@ export function InsightsPage({ params }) {
         <SalaryCard q={q} scope={scope} />
         <ExperienceCard q={q} scope={scope} />
         <RemoteCard q={q} scope={scope} />
-        {q && <CoSkillsCard q={q} scope={scope} />}
         <CompaniesCard q={q} scope={scope} />
+        {q && <CoSkillsCard q={q} scope={scope} />}
         <TrendCard skill={skill} q={q} />
       </div>
     </div>
@@ -221,7 +221,8 @@ function SalaryCard({ q, scope }) {
                 legend: { position: "bottom" },
                 tooltip: { callbacks: { label: (item) => ` ${item.dataset.label}: ${euro.format(item.raw[0])} – ${euro.format(item.raw[1])}` } },
               },
-              scales: { x: { ticks: { callback: (value) => euro.format(value) } } },
+              // From a little below the 25th percentile: from zero the range would be a sliver.
+              scales: { x: { min: Math.max(0, Math.floor((p.p25 * 0.8) / 10000) * 10000), ticks: { maxTicksLimit: 6, callback: (value) => euro.format(value) } } },
             }}
           />
           <Numbers
@@ -401,7 +402,7 @@ function TrendCard({ skill, q }) {
   };
   const controls = (
     <div class="card-controls">
-      <SkillPicker id="trend-skill" label="Skill" exclude={skill ? [skill] : []} onPick={choose} placeholder={skill || "e.g. Python"} />
+      <SkillPicker id="trend-skill" label={skill ? "Show another skill" : "Skill"} exclude={skill ? [skill] : []} onPick={choose} placeholder="e.g. Kubernetes" />
       {user && skill && (
         <button type="button" class="secondary" onClick={subscribe}>
           Get alerts for {skill}

@@ -74,7 +74,7 @@ export function SearchPage({ params }) {
     setError(null);
     api(`/jobs${key}`, { signal: controller.signal })
       .then((data) => {
-        setAnswer(data);
+        setAnswer({ ...data, q: state.q });
         setLoading(false);
       })
       .catch((failure) => {
@@ -319,7 +319,7 @@ function ResultsHeader({ state, answer, loading, apply }) {
     <div class="results-header">
       <div class="results-summary">
         <h2 id="results-heading" aria-live="polite">
-          {answer ? `${plural(answer.total, "job")}${state.q ? ` for “${state.q}”` : ""}` : loading ? "Searching…" : "Jobs"}
+          {answer ? `${plural(answer.total, "job")}${answer.q ? ` for “${answer.q}”` : ""}` : loading ? "Searching…" : "Jobs"}
         </h2>
         {state.q && (
           <Link class="small-link" href={`/insights${query({ q: state.q })}`}>
