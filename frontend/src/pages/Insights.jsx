@@ -14,6 +14,8 @@ const TOP = 15;
 const WORKPLACE_LABELS = { remote: "Remote", hybrid: "Hybrid", onsite: "On-site", unknown: "Not stated" };
 const WORKPLACE_COLORS = { remote: COLORS.primary, hybrid: COLORS.teal, onsite: COLORS.amber, unknown: COLORS.grey };
 const euro = new Intl.NumberFormat("en-GB", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+// Axis labels stay short enough for a phone's width: €120K.
+const euroShort = new Intl.NumberFormat("en-GB", { style: "currency", currency: "EUR", notation: "compact" });
 
 function useAnswer(load, deps) {
   const [state, setState] = useState({ data: null, error: null, loading: true });
@@ -49,7 +51,8 @@ export function InsightsPage({ params }) {
     navigate(`/insights${query({ q: draft.trim(), skill: chosenSkill })}`);
   };
   const skill = chosenSkill || topSkill;
-  const scope = q ? `open jobs matching “${q}”` : "all open jobs";
+  // Follows a count of open jobs in every sample sentence: "14 open jobs matching “data engineer”".
+  const scope = q ? ` matching “${q}”` : "";
 
   return (
     <div class="insights-page">
@@ -69,12 +72,19 @@ export function InsightsPage({ params }) {
         <button type="submit">Show insights</button>
       </form>
       <p class="muted">
-        What {scope} ask for and offer.{" "}
+        What {q ? `open jobs matching “${q}”` : "all open jobs"} ask for and offer.{" "}
         {q && <Link href={`/${query({ q })}`}>Search these jobs</Link>}
       </p>
       <div class="cards">
         <DemandCard q={q} scope={scope} onTop={setTopSkill} />
-        <SalaryCard q={q} scope={scope} />
+        {q ? (
+          <SalaryCard q={q} scope={scope} />
+        ) : (
+          <section class="card" aria-labelledby="insight-salary-title">
+            <h2 id="insight-salary-title">Salary range</h2>
+            <p class="empty">Type job title keywords above to see the salaries their jobs state.</p>
+          </section>
+        )}
         <ExperienceCard q={q} scope={scope} />
         <RemoteCard q={q} scope={scope} />
         <CompaniesCard q={q} scope={scope} />
@@ -144,7 +154,7 @@ const horizontal = (formatter = number) => ({
     legend: { display: false },
     tooltip: { callbacks: { label: (item) => ` ${formatter(item.raw)}` } },
   },
-  scales: { x: { beginAtZero: true, ticks: { callback: (value) => formatter(value) } }, y: { ticks: { autoSkip: false } } },
+  scales: { x: { beginAtZero: true, ticks: { precision: 0, callback: (value) => formatter(value) } }, y: { ticks: { autoSkip: false } } },
 });
 
 function DemandCard({ q, scope, onTop }) {
@@ -170,7 +180,7 @@ function DemandCard({ q, scope, onTop }) {
       title="Skills in demand"
       answer={answer}
       wide
-      sample={answer.data && { size: answer.data.sample, text: `Open jobs asking for each skill, among ${plural(answer.data.sample, "open job")} (${scope}).` }}
+      sample={answer.data && { size: answer.data.sample, text: `How many of the ${plural(answer.data.sample, "open job")}${scope} ask for each skill.` }}
     >
       {rows.length ? (
         <>
@@ -198,7 +208,7 @@ function SalaryCard({ q, scope }) {
   const known = data && data.sample_size > 0 && names.every((name) => p[name] !== null && p[name] !== undefined);
   const sample = data && {
     size: data.sample_size,
-    text: `${plural(data.sample_size, "open job")} of ${number(data.open_jobs)} (${percent(data.disclosure_share)}) state a salary (${scope}); annual, in EUR.`,
+    text: `${number(data.sample_size)} of the ${plural(data.open_jobs, "open job")}${scope} (${percent(data.disclosure_share)}) state a salary; annual, in EUR.`,
   };
   return (
     <Card id="insight-salary" title="Salary range" answer={answer} sample={sample}>
@@ -222,7 +232,7 @@ function SalaryCard({ q, scope }) {
                 tooltip: { callbacks: { label: (item) => ` ${item.dataset.label}: ${euro.format(item.raw[0])} – ${euro.format(item.raw[1])}` } },
               },
               // From a little below the 25th percentile: from zero the range would be a sliver.
-              scales: { x: { min: Math.max(0, Math.floor((p.p25 * 0.8) / 10000) * 10000), ticks: { maxTicksLimit: 6, callback: (value) => euro.format(value) } } },
+              scales: { x: { min: Math.max(0, Math.floor((p.p25 * 0.8) / 10000) * 10000), ticks: { maxTicksLimit: 6, callback: (value) => euroShort.format(value) } } },
             }}
           />
           <Numbers
@@ -245,7 +255,7 @@ function ExperienceCard({ q, scope }) {
   const stated = buckets.filter((b) => b.years !== "unstated");
   const sample = data && {
     size: data.sample_size,
-    text: `${plural(data.sample_size, "open job")} (${scope}); ${number(data.stated)} of them state the years of experience asked.`,
+    text: `${plural(data.sample_size, "open job")}${scope}; ${number(data.stated)} of them state the years of experience asked.`,
   };
   return (
     <Card id="insight-experience" title="Experience asked" answer={answer} sample={sample}>
@@ -256,7 +266,7 @@ function ExperienceCard({ q, scope }) {
           data={{ labels: stated.map((b) => `${b.years} yrs`), datasets: [{ label: "Open jobs", data: stated.map((b) => b.jobs), backgroundColor: COLORS.teal, barPercentage: 1, categoryPercentage: 0.95 }] }}
           options={{
             plugins: { legend: { display: false }, tooltip: { callbacks: { label: (item) => ` ${number(item.raw)} jobs` } } },
-            scales: { y: { beginAtZero: true, ticks: { callback: (value) => number(value) } } },
+            scales: { y: { beginAtZero: true, ticks: { precision: 0, callback: (value) => number(value) } } },
           }}
         />
       ) : (
@@ -277,7 +287,7 @@ function RemoteCard({ q, scope }) {
   const answer = useAnswer(() => api(`/insights/remote-share${query({ keywords: q })}`), [q]);
   const data = answer.data;
   const entries = Object.entries(data?.workplaces || {});
-  const sample = data && { size: data.sample_size, text: `${plural(data.sample_size, "open job")} (${scope}).` };
+  const sample = data && { size: data.sample_size, text: `${plural(data.sample_size, "open job")}${scope}.` };
   return (
     <Card id="insight-remote" title="Remote, hybrid or on-site" answer={answer} sample={sample}>
       {data?.sample_size ? (
@@ -313,7 +323,7 @@ function CoSkillsCard({ q, scope }) {
   const answer = useAnswer(() => api(`/insights/co-skills${query({ keywords: q, limit: TOP })}`), [q]);
   const data = answer.data;
   const skills = data?.skills || [];
-  const sample = data && { size: data.sample_size, text: `Share of the ${plural(data.sample_size, "open job")} (${scope}) that ask for each skill.` };
+  const sample = data && { size: data.sample_size, text: `Share of the ${plural(data.sample_size, "open job")}${scope} that ask for each skill.` };
   return (
     <Card id="insight-coskills" title="Skills that come together" answer={answer} sample={sample} wide>
       {skills.length ? (
@@ -348,7 +358,7 @@ function CompaniesCard({ q, scope }) {
   const answer = useAnswer(() => api(`/insights/companies${query({ keywords: q, limit: 10 })}`), [q]);
   const data = answer.data;
   const companies = data?.companies || [];
-  const sample = data && { size: data.sample_size, text: `Companies with the most of the ${plural(data.sample_size, "open job")} (${scope}).` };
+  const sample = data && { size: data.sample_size, text: `Companies with the most of the ${plural(data.sample_size, "open job")}${scope}.` };
   return (
     <Card id="insight-companies" title="Companies hiring most" answer={answer} sample={sample}>
       {companies.length ? (

@@ -78,7 +78,7 @@ function JobDetails({ job }) {
         <p class="notice">This job is closed{job.closed_at ? ` since ${date(job.closed_at)}` : ""}: no board lists it any more.</p>
       )}
       <SalaryLine job={job} />
-      {job.salary?.raw && <p class="muted small">As the posting put it: “{job.salary.raw}”</p>}
+      {/\d/.test(job.salary?.raw || "") && <p class="muted small">As the posting put it: “{job.salary.raw}”</p>}
       <dl class="facts">
         {facts.map(([term, value]) => (
           <div>
