@@ -1,5 +1,7 @@
 """Subscriptions through the taxonomy, a new skill by two-phase commit and its saga, and account
-deletion, through the gateway of the running system (real services, PostgreSQL, RabbitMQ, Redis)."""
+deletion, through the gateway of the running system (real services, PostgreSQL, RabbitMQ, Redis).
+
+(Named to run after the warehouse tests: the sagas it starts refresh the warehouse.)"""
 import threading
 import time
 import uuid
