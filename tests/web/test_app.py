@@ -300,6 +300,7 @@ def test_every_control_has_a_name_and_the_keyboard_reaches_the_filters(pages, ga
 
     page.focus("#skill-filter")
     page.keyboard.type("pyth")
+    expect(page.locator("#skill-filter-list [role=option]").first).to_contain_text("Python")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"[?&]skills=Python"))

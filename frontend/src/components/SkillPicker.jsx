@@ -13,9 +13,11 @@ export function SkillPicker({ id, label, exclude = [], onPick, placeholder = "e.
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
 
+  // Fetched when the field is first used, not with the page: most visits never need it.
+  const [asked, setAsked] = useState(false);
   useEffect(() => {
-    loadSkills().then(setSkills, (error) => setProblem(`Skill suggestions are unavailable: ${error.message}`));
-  }, []);
+    if (asked) loadSkills().then(setSkills, (error) => setProblem(`Skill suggestions are unavailable: ${error.message}`));
+  }, [asked]);
 
   const options = open ? suggest(skills, text, exclude) : [];
   const expanded = open && options.length > 0;
@@ -28,7 +30,7 @@ export function SkillPicker({ id, label, exclude = [], onPick, placeholder = "e.
     setProblem("");
   };
 
-  const keyDown = (event) => {
+  const keyDown = async (event) => {
     if (event.key === "ArrowDown") {
       event.preventDefault();
       setOpen(true);
@@ -40,7 +42,9 @@ export function SkillPicker({ id, label, exclude = [], onPick, placeholder = "e.
       event.preventDefault();
       if (expanded && active >= 0 && options[active]) return pick(options[active].name);
       if (!text.trim()) return;
-      const name = canonical(skills, text) || (options.length === 1 ? options[0].name : null);
+      // Typed faster than the list arrived: wait for it rather than refuse a real skill.
+      const known = skills.length ? skills : await loadSkills().catch(() => []);
+      const name = canonical(known, text) || (options.length === 1 ? options[0].name : null);
       if (name && !exclude.includes(name)) pick(name);
       else if (name) setProblem(`${name} is already chosen.`);
       else if (allowNew) pick(text.trim());
@@ -73,7 +77,10 @@ export function SkillPicker({ id, label, exclude = [], onPick, placeholder = "e.
           setProblem("");
         }}
         onKeyDown={keyDown}
-        onFocus={() => setOpen(true)}
+        onFocus={() => {
+          setAsked(true);
+          setOpen(true);
+        }}
         onBlur={() => setOpen(false)}
       />
       <ul id={`${id}-list`} role="listbox" aria-label={`${label}: suggestions`} class="combo-list" hidden={!expanded}>
