@@ -118,9 +118,9 @@ function JobDetails({ job }) {
               {sources.map((source) => (
                 <tr>
                   <th scope="row">{source.source_name}</th>
-                  <td>{source.kind}</td>
-                  <td>{dateTime(source.first_seen)}</td>
-                  <td>{source.closed_at ? `closed ${dateTime(source.closed_at)}` : dateTime(source.last_seen)}</td>
+                  <td data-label="Kind">{source.kind}</td>
+                  <td data-label="First seen">{dateTime(source.first_seen)}</td>
+                  <td data-label="Last seen">{source.closed_at ? `closed ${dateTime(source.closed_at)}` : dateTime(source.last_seen)}</td>
                   <td>
                     <a href={source.url} rel="noopener noreferrer nofollow" target="_blank">
                       Open on {source.source_name}
