@@ -306,3 +306,33 @@ def test_every_control_has_a_name_and_the_keyboard_reaches_the_filters(pages, ga
     expect(page).to_have_url(re.compile(r"[?&]skills=Python"))
     expect_results(page, search_api(gateway, q="python", skills="Python"))
     expect(page.get_by_role("button", name="Remove filter Skill: Python")).to_be_visible()
+
+
+def test_an_account_can_be_deleted_with_its_password(pages, gateway, system):
+    page = pages.new(allow=[r"status of 401"])  # the wrong password, refused as the API documents
+    page.goto("/account")
+    email = f"gone-{uuid.uuid4().hex[:10]}@example.com"
+    page.fill("#signup-name", "Ion")
+    page.fill("#signup-email", email)
+    page.fill("#signup-password", "correct horse")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator(".account-summary")).to_contain_text(email)
+
+    page.get_by_role("button", name="Delete account…").click()
+    page.fill("#delete-password", "wrong horse")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.locator(".danger-zone [role=alert]")).to_be_visible()
+    expect(page.locator(".account-summary")).to_contain_text(email)  # still logged in
+
+    page.fill("#delete-password", "correct horse")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_text(f"The account {email} is being deleted")).to_be_visible()
+    expect(nav(page).get_by_role("link", name="Log in")).to_be_visible()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        login = requests.post(f"{gateway}/login", json={"email": email, "password": "correct horse"}, timeout=10)
+        if login.status_code == 401:
+            break
+        time.sleep(0.5)
+    assert login.status_code == 401, login.text
+    snap(page, "account-deleted")
