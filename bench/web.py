@@ -18,6 +18,7 @@ the same search from Python alone is the baseline.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -34,7 +35,7 @@ from jobsight.web.static import DEFAULT_ROOT  # noqa: E402
 
 DATABASE = "jobsight_bench_web"
 VHOST = "jobsight_bench_web"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("JOBSIGHT_CHROMIUM", "/usr/bin/chromium")  # Debian's, installed by make setup
 CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--disable-gpu"]
 BUDGET_BYTES = 300 * 1024
