@@ -20,7 +20,6 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -29,9 +28,9 @@ import requests  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
-from werkzeug.test import Client  # noqa: E402
 
 import dedup_quality  # noqa: E402  (bench/dedup_quality.py)
+from dedup_quality import InProcessFetcher  # noqa: E402
 from jobsight import config as config_module, taxonomy as taxonomy_store  # noqa: E402
 from jobsight.adapters.units import JobsUnit  # noqa: E402
 from jobsight.ingestion import pipeline  # noqa: E402
@@ -42,25 +41,9 @@ from jobsight.migrate import upgrade  # noqa: E402
 from jobsight.normalize import default_taxonomy, normalize  # noqa: E402
 from jobsight.sources import get_adapter  # noqa: E402
 from jobsight.sources.crawl import crawl  # noqa: E402
-from jobsight.sources.fetch import Fetcher, FetchResult  # noqa: E402
+from jobsight.sources.fetch import Fetcher  # noqa: E402
 
 JSON_KINDS = ("greenhouse", "lever", "ashby", "remoteok", "remotive", "arbeitnow")
-
-
-class InProcessFetcher:
-    """Serves the demo app without sockets, so part 1 measures parsing, not HTTP."""
-
-    def __init__(self, app):
-        self.client = Client(app)
-        self.documents: list[tuple[str, str]] = []
-
-    def fetch(self, url: str, conditional: bool = True) -> FetchResult:
-        parts = urlsplit(url)
-        response = self.client.get(parts.path, query_string=parts.query,
-                                   base_url=f"{parts.scheme}://{parts.netloc}")
-        body = response.get_data(as_text=True)
-        self.documents.append((url, body))
-        return FetchResult(url, response.status_code, body)
 
 
 def parse_throughput(count: int) -> None:

@@ -2,8 +2,8 @@
 
 Pure functions: URL normalization (tracking parameters stripped), company keys, content
 hashes and 64-bit SimHash fingerprints of descriptions, and the decision that links a new
-posting to a canonical job (same requisition → same normalized URL → near-duplicate text
-within the company).
+posting to a canonical job (same requisition → same normalized URL → ``same_job`` within the
+company: the same title is not enough, the place or the text must agree too).
 """
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 SIMHASH_BITS = 64
 NEAR_DUPLICATE_DISTANCE = 6  # Hamming distance at or below which two descriptions are one text
 LOOSE_TEXT_DISTANCE = 20  # same title, place unknown: the texts must still be alike (random: ~32)
+# Skills asked, as a share of the skills either asks (Jaccard): a board showing part of an ad
+# (Hacker News keeps the requirements) still names most of them; another opening of the same
+# title picks its own from the role's pool.
+SKILLS_ALIKE = 0.7
+SKILLS_UNLIKE = 0.6
+PAY_TOLERANCE = 0.02  # the same pay, once annualized, rounded and converted
 
 
 def normalize_url(url: str | None) -> str:
@@ -156,34 +162,73 @@ class Candidate:
     country: str | None = None
     sources: frozenset = frozenset()  # source names it is already observed on
     requisitions: frozenset = frozenset()
+    city: str | None = None
+    skills: frozenset = frozenset()
+    annual: float | None = None  # the top of its yearly pay in the base currency
+    experience: float | None = None  # years asked
+
+
+def place(city: str | None, country: str | None, other_city: str | None, other_country: str | None) -> str | None:
+    """"same" when both name the city and it is one (the normalizer spells a city one way),
+    "different" when the cities or the countries differ, None when it cannot be told."""
+    if city and other_city:
+        return "same" if city.casefold() == other_city.casefold() else "different"
+    if country and other_country and country != other_country:
+        return "different"
+    return None
+
+
+def _skills_overlap(skills: frozenset, other: frozenset) -> float | None:
+    if not skills or not other:
+        return None
+    return len(skills & other) / len(skills | other)
+
+
+def _same_pay(annual: float | None, other: float | None) -> bool | None:
+    if not annual or not other:
+        return None
+    return abs(annual - other) <= PAY_TOLERANCE * max(annual, other)
 
 
 def same_job(title: str, fingerprint: int | None, company: str, country: str | None, source: str,
-             requisition: str | None, candidates: list[Candidate]) -> int | None:
+             requisition: str | None, candidates: list[Candidate], *, city: str | None = None,
+             skills=frozenset(), annual: float | None = None, experience: float | None = None) -> int | None:
     """The canonical job of the same company that this posting is another sighting of, if any.
 
-    Either the description is nearly the same text, or the title is the same and nothing
-    tells them apart: a different country, both requisition ids stated and different, or the
-    candidate already seen on this very source (a board does not list one job twice).
+    Never a candidate already seen on this very source (a board does not list one job twice),
+    with another requisition id, or in another place (another city or country: employers copy
+    an ad to each office that hires). Otherwise the same job when
+
+    * the description is nearly the same text, or
+    * the title is the same and the city too, and the text does not tell them apart (other
+      skills asked, other pay, other years of experience), or
+    * the title is the same, the place unknown (a remote board names none), and the text agrees:
+      alike fingerprints and most skills or the same pay, nothing telling them apart.
     """
     key = title_key(title)
+    skills = frozenset(skills)
     best, best_score = None, None
     for candidate in candidates:
         if candidate.company_key != company or source in candidate.sources:
             continue
         if requisition and candidate.requisitions and requisition not in candidate.requisitions:
             continue
+        where = place(city, country, candidate.city, candidate.country)
+        if where == "different":
+            continue
         distance = (hamming(fingerprint, candidate.simhash)
                     if fingerprint is not None and candidate.simhash is not None else None)
         near_text = distance is not None and distance <= NEAR_DUPLICATE_DISTANCE
-        if country and candidate.country:
-            place_fits = country == candidate.country
-        else:  # a remote board states no country: then the text has to agree as well
-            place_fits = distance is None or distance <= LOOSE_TEXT_DISTANCE
-        same_title = candidate.title_key == key and place_fits
-        if not (near_text or same_title):
+        overlap = _skills_overlap(skills, candidate.skills)
+        pay = _same_pay(annual, candidate.annual)
+        unlike = ((overlap is not None and overlap < SKILLS_UNLIKE) or pay is False
+                  or (experience is not None and candidate.experience is not None and experience != candidate.experience))
+        alike = (not unlike and (distance is None or distance <= LOOSE_TEXT_DISTANCE)
+                 and (overlap is None or overlap >= SKILLS_ALIKE or pay is True))
+        same_title = candidate.title_key == key
+        if not (near_text or (same_title and (not unlike if where == "same" else alike))):
             continue
-        score = (0 if near_text else 1, distance if distance is not None else 64, candidate.job_id)
+        score = (0 if near_text else 1, -(overlap or 0.0), distance if distance is not None else 64, candidate.job_id)
         if best_score is None or score < best_score:
             best, best_score = candidate.job_id, score
     return best

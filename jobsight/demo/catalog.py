@@ -25,6 +25,7 @@ class Company:
     ats: str | None  # greenhouse | lever | ashby | None: where its own postings live
     careers: bool  # publishes JSON-LD career pages on /careers/<slug>/
     weight: float  # relative hiring volume
+    offices: tuple[tuple[str, str | None], ...] = ()  # (city, region) of its offices in its HQ country
 
 
 # "Name|HQ": roughly the spread of employers a European/US aggregator sees.
@@ -84,12 +85,19 @@ def _build_companies() -> tuple[Company, ...]:
         weight = rng.lognormvariate(0, 0.6)
         if k in ats_of:
             weight *= 2.2  # employers paying for an ATS tend to hire more
-        companies.append(Company(name, slugify(name), cc, ats_of.get(k), k in careers, weight))
+        companies.append(Company(name, slugify(name), cc, ats_of.get(k), k in careers, weight,
+                                 _offices(name, cc, weight)))
     return tuple(companies)
 
 
-COMPANIES: tuple[Company, ...] = _build_companies()
-COMPANY_BY_SLUG = {c.slug: c for c in COMPANIES}
+def _offices(name: str, country: str, weight: float) -> tuple[tuple[str, str | None], ...]:
+    """Where an employer hires at home: one office, more for those hiring more. Its own
+    generator, so offices never shift the rest of the catalogue."""
+    rng = random.Random(f"jobsight-demo-offices:{name}")
+    cities = list(dict.fromkeys(CITIES[country]))
+    rng.shuffle(cities)
+    return tuple(cities[:max(1, min(len(cities), round(weight * 1.5)))])
+
 
 COUNTRY_NAMES = {
     "US": "United States", "GB": "United Kingdom", "DE": "Germany", "NL": "Netherlands",
@@ -119,6 +127,9 @@ CITIES: dict[str, list[tuple[str, str | None]]] = {
     "IE": [("Dublin", None)],
     "SE": [("Stockholm", None)],
 }
+
+COMPANIES: tuple[Company, ...] = _build_companies()
+COMPANY_BY_SLUG = {c.slug: c for c in COMPANIES}
 
 # Where jobs are located when not at the employer's HQ.
 JOB_COUNTRY_WEIGHTS = {

@@ -10,9 +10,10 @@ from __future__ import annotations
 import bisect
 import html
 import random
+import re
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Iterator
@@ -103,6 +104,7 @@ class Job:
     boards: tuple[tuple[str, str], ...]  # (kind, board); the first is where it was posted first
     requisition_id: str | None
     team: str
+    text_of: int = -1  # the job whose ad this one copies (another office's opening), -1: its own
 
     @property
     def remote(self) -> bool:
@@ -132,7 +134,7 @@ class Job:
     @cached_property
     def content(self) -> Content:
         # Text is built on first use only: iterating a million jobs should not pay for it.
-        return _describe(self, self.rng("text"))
+        return _describe(self, random.Random(f"{self.seed}:{self.text_of if self.text_of >= 0 else self.index}:text"))
 
     @property
     def description_html(self) -> str:
@@ -271,7 +273,24 @@ def _pick(rng: random.Random, cum: list[float]) -> int:
 
 # -- generation ------------------------------------------------------------------------------
 
+# Employers copy an ad to their other offices: the same title and text, another city. These
+# are different jobs (each office hires), which dedup must keep apart.
+COPY_SHARE = 0.2
+COPY_WITHIN = 200  # a copy follows its original within this many jobs
+
+
 def _generate(world: DemoWorld, i: int) -> Job:
+    if i > 0:
+        c = random.Random(f"{world.seed}:{i}:copy")
+        if c.random() < COPY_SHARE:
+            copied = _copy(world, i, _original(world, i - c.randint(1, min(i, COPY_WITHIN))), c)
+            if copied is not None:
+                return copied
+    return _original(world, i)
+
+
+def _original(world: DemoWorld, i: int) -> Job:
+    """Job ``i`` drawn afresh (what it is unless it copies an earlier job's ad)."""
     r = random.Random(f"{world.seed}:{i}")
     company = COMPANIES[_pick(r, world._company_cum)]
     role = ROLES[_pick(r, world._role_cum)]
@@ -292,7 +311,7 @@ def _generate(world: DemoWorld, i: int) -> Job:
         country = company.country
     else:
         country = world._countries[_pick(r, world._country_cum)]
-    city, region = r.choice(catalog.CITIES[country])
+    city, region = r.choice(company.offices if country == company.country else catalog.CITIES[country])
 
     w = r.random()
     remote_share = 0.15 if country == "MD" else 0.37
@@ -372,6 +391,28 @@ def _generate(world: DemoWorld, i: int) -> Job:
         pay_in_text=pay_in_text, posted_at=posted_at, open_day=open_day, close_day=close_day,
         boards=boards, requisition_id=requisition_id, team=r.choice(role.teams),
     )
+
+
+def _copy(world: DemoWorld, i: int, original: Job, r: random.Random) -> Job | None:
+    """Job ``i`` as the original's ad copied to another office of the employer (None when it
+    has no other: a remote job, or a single office; or when that job is a copy itself)."""
+    if world.job(original.index).text_of >= 0:
+        return None  # that job is itself a copy: its own ad is another's
+    offices = [office for office in original.company.offices if office[0] != original.city]
+    if original.remote or original.country != original.company.country or not offices:
+        return None
+    city, region = r.choice(offices)
+    open_day = original.open_day + r.randint(0, 10)
+    close_day = original.close_day if original.close_day == NEVER else original.close_day + r.randint(0, 30)
+    # Each office's opening has its own requisition, in the employer's format.
+    requisition = None if original.requisition_id is None else re.sub(
+        r"\d+$", lambda _: str(r.randint(1000, 99999)), original.requisition_id)
+    return replace(
+        original, index=i, uid=str(uuid.UUID(int=r.getrandbits(128), version=4)), city=city, region=region,
+        open_day=open_day, close_day=close_day,
+        posted_at=original.posted_at + timedelta(days=open_day - original.open_day, minutes=r.randint(1, 600)),
+        boards=_place(r, original.company, original.country, original.workplace, original.remote_scope),
+        requisition_id=requisition, text_of=original.index)
 
 
 def _title(r: random.Random, role: Role, prefix: str, lang: str, country: str) -> str:

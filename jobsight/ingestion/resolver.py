@@ -27,7 +27,23 @@ class NewJob:
     title_key: str
     simhash: int | None
     country: str | None
+    city: str | None = None
+    skills: tuple[str, ...] = ()
+    annual: float | None = None
+    experience_years: float | None = None
     id: None = None
+
+    @classmethod
+    def of(cls, posting: Posting, keys: PostingKeys) -> "NewJob":
+        return cls(keys.company, keys.title, keys.simhash, posting.country, posting.city, tuple(posting.skills),
+                   _annual(posting.salary), posting.experience_years)
+
+
+def _annual(salary) -> float | None:
+    """The top of a pay in the base currency (what ``dedup.same_job`` compares)."""
+    if salary is None or salary.annual_currency is None:
+        return None
+    return salary.annual_max if salary.annual_max is not None else salary.annual_min
 
 
 @dataclass
@@ -68,7 +84,7 @@ def resolve(session: Session, source_name: str, keyed: list[tuple[Posting, Posti
             continue
         found = index.find(posting, keys, source_name)
         if found is None:
-            found = NewJob(keys.company, keys.title, keys.simhash, posting.country)
+            found = NewJob.of(posting, keys)
             index.add(found)
             resolution = Resolution(posting, keys, new=found, first_of_new=True)
         elif isinstance(found, NewJob):
@@ -93,6 +109,7 @@ class _Index:
     seen_on: dict = field(default_factory=dict)         # job -> (source names, requisition ids)
     by_company: dict = field(default_factory=dict)      # company key -> [job, ...]
     country: dict = field(default_factory=dict)         # job -> the country a merge in this batch gives it
+    city: dict = field(default_factory=dict)            # job -> the city a merge in this batch gives it
 
     def __post_init__(self):
         if not self.postings:
@@ -137,15 +154,22 @@ class _Index:
 
     def _candidate(self, number: int, job) -> dedup.Candidate:
         sources, requisitions = self.seen_on[job]
-        title = job.title_key if isinstance(job, NewJob) else dedup.title_key(job.title)
+        if isinstance(job, NewJob):
+            title, annual = job.title_key, job.annual
+        else:
+            title = dedup.title_key(job.title)
+            annual = (job.annual_max if job.annual_max is not None else job.annual_min) if job.annual_currency else None
         return dedup.Candidate(number, job.company_key, title, job.simhash, self.country.get(job, job.country),
-                               frozenset(sources), frozenset(requisitions))
+                               frozenset(sources), frozenset(requisitions), city=self.city.get(job, job.city),
+                               skills=frozenset(job.skills or ()), annual=annual, experience=job.experience_years)
 
     def merged(self, job, posting: Posting) -> None:
-        """The store stage fills a job's missing country from a posting merged into it; later
-        postings of the batch must compare against the job as it will be."""
+        """The store stage fills a job's missing country and city from a posting merged into it;
+        later postings of the batch must compare against the job as it will be."""
         if self.country.get(job, job.country) is None and posting.country is not None:
             self.country[job] = posting.country
+        if self.city.get(job, job.city) is None and posting.city is not None:
+            self.city[job] = posting.city
 
     def find(self, posting: Posting, keys: PostingKeys, source_name: str):
         if posting.requisition_id and (keys.company, posting.requisition_id) in self.by_requisition:
@@ -156,7 +180,9 @@ class _Index:
         if not jobs:
             return None
         found = dedup.same_job(posting.title, keys.simhash, keys.company, posting.country, source_name,
-                               posting.requisition_id, [self._candidate(n, job) for n, job in enumerate(jobs)])
+                               posting.requisition_id, [self._candidate(n, job) for n, job in enumerate(jobs)],
+                               city=posting.city, skills=frozenset(posting.skills), annual=_annual(posting.salary),
+                               experience=posting.experience_years)
         return None if found is None else jobs[found]
 
     def observed(self, job, source_name: str, requisition: str | None, url_key: str) -> None:

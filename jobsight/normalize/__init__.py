@@ -67,7 +67,11 @@ def _location(raw: RawPosting) -> tuple[str | None, str | None, str | None]:
     if stated and len(stated) != 2:
         stated = parse_location(stated)[2] or ""  # a country name where a code was expected
     city, region, country = parse_location(raw.location, stated or None)
-    return raw.city or city, raw.region or region, stated.upper() or country
+    if raw.city:
+        # A structured city comes as the source spells it ("München", "București"): the
+        # gazetteer's name makes one city one spelling, whichever board it came from.
+        city = parse_location(raw.city, stated or country or None)[0] or raw.city
+    return city, raw.region or region, stated.upper() or country
 
 
 def _workplace(raw: RawPosting, title: str, description: str) -> str | None:

@@ -39,7 +39,10 @@ _ROLE = re.compile(
     r"\b(engineers?|developers?|programmers?|scientists?|designers?|managers?|architects?|"
     r"analysts?|devops|sre|leads?|head of|director|cto|vp|founding|full[- ]?stack|front[- ]?end|"
     r"back[- ]?end|researchers?|roles|positions|recruiter|product|marketing|sales|"
-    r"specialist|administrator|technician|consultant|writer|ml|ai)\b",
+    r"specialist|administrator|technician|consultant|writer|ml|ai|"
+    # German and Romanian role words; German compounds end in them ("Datenanalyst", "Softwaretester")
+    r"programator|dezvoltator|inginer|tester|"
+    r"\w*(?:entwickler|ingenieur|analyst|manager|tester|leiter|berater|designer|architekt)(?:in(?:nen)?)?)\b",
     re.IGNORECASE)
 
 

@@ -88,3 +88,50 @@ def test_an_unknown_place_needs_the_text_to_agree_too():
     assert dedup.same_job("Backend Engineer", 0, "acme", None, "remotive", None, [far]) is None
     near = candidate(2, country=None, simhash=0b111)
     assert dedup.same_job("Backend Engineer", 0, "acme", None, "remotive", None, [near]) == 2
+
+
+# -- same company and title: the place or the text must agree too ---------------------------
+
+def sighting(candidates, **kwargs):
+    args = {"title": "Backend Engineer", "fingerprint": None, "company": "acme", "country": "DE",
+            "source": "hn", "requisition": None, **kwargs}
+    extra = {key: args.pop(key) for key in ("city", "skills", "annual", "experience") if key in args}
+    return dedup.same_job(args["title"], args["fingerprint"], args["company"], args["country"], args["source"],
+                          args["requisition"], candidates, **extra)
+
+
+def office(job_id, city="Berlin", skills=("Python", "Django", "PostgreSQL"), annual=None, experience=None,
+           simhash=None, country="DE"):
+    return Candidate(job_id, "acme", "backend engineer", simhash, country, city=city, skills=frozenset(skills),
+                     annual=annual, experience=experience)
+
+
+def test_an_ad_copied_to_another_office_is_another_job():
+    # Same company, title and text, another city: each office hires.
+    assert sighting([office(1, city="Munich", simhash=0b1011)], city="Berlin", fingerprint=0b1011) is None
+    assert sighting([office(1, city="Berlin", simhash=0b1011)], city="Berlin", fingerprint=0b1011) == 1
+
+
+def test_same_title_and_city_merge_unless_the_text_tells_them_apart():
+    python = {"Python", "Django", "PostgreSQL"}
+    assert sighting([office(1)], city="Berlin", skills=python) == 1
+    assert sighting([office(1)], city="Berlin", skills={"Python", "Kafka", "Go", "Rust"}) is None  # other skills
+    assert sighting([office(1, annual=70000)], city="Berlin", skills=python, annual=90000) is None  # other pay
+    assert sighting([office(1, experience=5)], city="Berlin", skills=python, experience=2) is None  # other years
+    assert sighting([office(1, annual=70000)], city="Berlin", skills=python, annual=70500) == 1  # rounding
+
+
+def test_an_unknown_place_takes_the_text_agreeing():
+    remote = office(1, city=None, country=None, simhash=0b1111)
+    alike = 0b1111 ^ (0x3FF << 20)  # 10 bits apart: alike, not the same text
+    skills = {"Python", "Django", "PostgreSQL", "Docker"}
+    assert sighting([remote], country=None, fingerprint=alike, skills=skills) == 1  # 3 of 4 skills
+    assert sighting([remote], country=None, fingerprint=alike, skills={"Python", "Go", "Kafka"}) is None
+    assert sighting([remote], country=None, fingerprint=(1 << 40) - 1, skills=skills) is None  # far text
+    paid = office(2, city=None, country=None, skills=(), annual=80000)
+    assert sighting([paid], country=None, annual=80000) == 2  # no skills on either: the same pay
+
+
+def test_the_closest_candidate_wins():
+    assert sighting([office(1, skills=("Python",)), office(2)], city="Berlin",
+                    skills={"Python", "Django", "PostgreSQL"}) == 2

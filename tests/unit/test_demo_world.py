@@ -57,3 +57,17 @@ def test_advancing_time_closes_and_opens_jobs():
     world.reset()
     assert world.day == 0
     assert {j.index for kind in KINDS for j in world.visible(kind)} == before
+
+
+def test_employers_hire_the_same_title_in_several_offices():
+    world = DemoWorld(count=3000)
+    jobs = list(world)
+    copies = [job for job in jobs if job.text_of >= 0]
+    assert len(copies) > 0.04 * len(jobs)
+    for job in copies[:50]:
+        original = world.job(job.text_of)
+        assert (job.company, job.title) == (original.company, original.title) and job.city != original.city
+        assert job.content.plain().replace(job.city, "") == original.content.plain().replace(original.city, "")
+        assert job.city in {city for city, _ in job.company.offices}
+    home = [job for job in jobs if job.country == job.company.country]
+    assert all(job.city in {city for city, _ in job.company.offices} for job in home)
