@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 REPLICAS ?= 1
 export GATEWAY_PORT ?= 8000
 
-.PHONY: run test up down setup infra venv logserver migrate web clean-logs
+.PHONY: run test up down setup infra venv logserver prometheus migrate web clean-logs
 
 run: setup  ## set everything up and run every service in the foreground (Ctrl-C stops)
 	$(BIN)/jobsight up --replicas $(REPLICAS)
@@ -21,7 +21,7 @@ up: setup  ## run every service in the background
 down:  ## stop what `make up` started
 	$(BIN)/jobsight down
 
-setup: infra venv logserver migrate web
+setup: infra venv logserver prometheus migrate web
 
 infra:
 	bash scripts/setup.sh
@@ -36,6 +36,9 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 
 logserver: venv  ## the local log server the services ship to (its binary comes with the venv)
 	bash scripts/logserver.sh
+
+prometheus: infra  ## the local Prometheus, scraping every instance `jobsight up` starts
+	bash scripts/prometheus.sh
 
 migrate: venv
 	$(BIN)/jobsight migrate

@@ -48,6 +48,7 @@ class Instance:
     command: list[str] = field(default_factory=list)
     env: dict | None = None
     port: int | None = None
+    metrics_port: int | None = None  # where Prometheus scrapes it (a gateway: its HTTP port)
     started_at: float = field(default_factory=time.time)  # wall clock: uptime for `jobsight status`
     started: float = field(default_factory=time.monotonic)
     restarts: int = 0
@@ -62,7 +63,7 @@ class Instance:
     def snapshot(self) -> dict:
         alive = self.process.poll() is None
         return {"service": self.service, "index": self.index, "pid": self.process.pid, "port": self.port,
-                "alive": alive, "started_at": round(self.started_at, 3), "restarts": self.restarts,
+                "metrics_port": self.metrics_port, "alive": alive, "started_at": round(self.started_at, 3), "restarts": self.restarts,
                 "last_exit_code": self.last_exit,
                 "restart_in": None if alive or self.restart_at is None
                 else round(max(self.restart_at - time.monotonic(), 0), 1),
@@ -187,7 +188,20 @@ def haproxy_servers(socket_path: str | os.PathLike, timeout: float = 2.0) -> dic
             if len(row) > status_at and row[name_at] == HAPROXY_BACKEND and row[server_at] not in ("FRONTEND", "BACKEND")}
 
 
-def write_json_atomically(path: Path, data: dict) -> None:
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def prometheus_targets(instances) -> list[dict]:
+    """Prometheus file-based service discovery: one target group per service instance that
+    exports metrics, labelled with its service and replica."""
+    return [{"targets": [f"127.0.0.1:{i.metrics_port}"], "labels": {"service": i.service, "replica": i.label}}
+            for i in instances if i.metrics_port]
+
+
+def write_json_atomically(path: Path, data) -> None:
     """Readers see the old file or the new one, never half of one."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(temporary, "w") as handle:
@@ -218,6 +232,8 @@ class Supervisor:
         # log directory would overwrite each other's.
         self.run_dir = Path(run_dir) if run_dir is not None else self.log_dir
         self.state_file = self.run_dir / "instances.json" if run_dir is not None else None
+        # Prometheus (started by setup, or by a test) discovers every instance from this file.
+        self.targets_file = self.run_dir / "prometheus-targets.json"
         self.services = tuple(services)
         self.env = {**os.environ, **(env or {})}
         self.instances: list[Instance] = []
@@ -329,14 +345,19 @@ class Supervisor:
                        "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore"}
                 port = None
                 if service == "gateway":
-                    port = _address(self.config)[1]
+                    port = metrics_port = _address(self.config)[1]
                     if self.balanced:
-                        port = ports[index]
+                        port = metrics_port = ports[index]
                         env.update({"GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port)})
                         # Every peer is then the local HAProxy: believe the client it forwards.
                         env.setdefault("GATEWAY_TRUSTED_PROXIES", "127.0.0.1")
-                self._spawn(service, index, [self._nameko(), "run", "--config", self.config_path,
-                                             f"services.{service}"], env, port=port)
+                else:
+                    # Kept across restarts, so Prometheus finds a restarted instance where it was.
+                    metrics_port = free_port()
+                    env["METRICS_PORT"] = str(metrics_port)
+                instance = self._spawn(service, index, [self._nameko(), "run", "--config", self.config_path,
+                                                        f"services.{service}"], env, port=port)
+                instance.metrics_port = metrics_port
         if self.balanced:
             self.start_haproxy(ports)
         self.write_state()
@@ -435,13 +456,15 @@ class Supervisor:
                 "instances": [instance.snapshot() for instance in self.instances]}
 
     def write_state(self) -> None:
-        if self.state_file is None:
-            return
-        try:
-            self.state_file.parent.mkdir(parents=True, exist_ok=True)
-            write_json_atomically(self.state_file, self.state())
-        except OSError as exc:  # the state is for operators: never a reason to stop supervising
-            self._log(f"cannot write {self.state_file}: {exc}", logging.ERROR)
+        files = [(self.targets_file, prometheus_targets(self.instances))]
+        if self.state_file is not None:
+            files.append((self.state_file, self.state()))
+        for path, data in files:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_json_atomically(path, data)
+            except OSError as exc:  # for operators: never a reason to stop supervising
+                self._log(f"cannot write {path}: {exc}", logging.ERROR)
 
     def stop(self, timeout: float = 15.0) -> None:
         self.phase = "stopping"
@@ -461,6 +484,7 @@ class Supervisor:
                 instance.process.wait()
         self._say(f"stopped {len(self.instances)} processes")
         self.instances = []
+        self.write_state()  # no targets left for Prometheus
         if self.state_file and (read_state(self.state_file) or {}).get("supervisor_pid") == os.getpid():
             self.state_file.unlink(missing_ok=True)
 

@@ -194,6 +194,13 @@ if ! command -v haproxy >/dev/null; then
   apt_install haproxy
 fi
 
+# --- Prometheus ----------------------------------------------------------------------------
+# Debian's Prometheus (and promtool, which the suite checks the alert rules with); started by
+# scripts/prometheus.sh once the checkout's run/ directory exists.
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  apt_install prometheus
+fi
+
 # --- Web app and browser tests --------------------------------------------------------------
 # `make setup` builds the web app the gateway serves with npm (frontend/); the browser tests
 # drive Debian's Chromium (Playwright cannot fetch a browser of its own here).
@@ -228,4 +235,4 @@ if ! curl -sf -u guest:guest "http://127.0.0.1:15672/api/vhosts/$TEST_VHOST" >/d
     -d '{"configure":".*","write":".*","read":".*"}' "http://127.0.0.1:15672/api/permissions/$TEST_VHOST/guest" >/dev/null
 fi
 
-log "infrastructure ready: PostgreSQL :$PGPORT, Redis :$REDIS_PORT (cache ring :6380-6382, Sentinel :26379-26381), RabbitMQ :$AMQP_PORT (management :15672), $(haproxy -v 2>/dev/null | head -n1 | cut -d' ' -f1-3)"
+log "infrastructure ready: PostgreSQL :$PGPORT, Redis :$REDIS_PORT (cache ring :6380-6382, Sentinel :26379-26381), RabbitMQ :$AMQP_PORT (management :15672), $(prometheus --version 2>&1 | head -n1 | cut -d' ' -f1-3), $(haproxy -v 2>/dev/null | head -n1 | cut -d' ' -f1-3)"

@@ -6,9 +6,10 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from jobsight import health, validate
+from jobsight import health, metrics, validate
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import UnitOfWork
+from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.redis import IntervalLock
 from jobsight.adapters.rpc import ServiceRpc
 from jobsight.adapters.units import CoordinatorUnit
@@ -20,6 +21,7 @@ from jobsight.errors import JobsightError, NotFound, ServiceUnavailable, Validat
 
 log = logging.getLogger("jobsight.coordinator")
 TICK_SECONDS = 1
+METRICS_SECONDS = 15
 PARTICIPANTS = ("users", "scraper")
 
 
@@ -33,6 +35,7 @@ class CoordinatorService:
     lock = IntervalLock()
     config = Config()
     context = RequestContext()
+    prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT
 
     @property
     def _settings(self) -> dict:
@@ -139,15 +142,27 @@ class CoordinatorService:
         except Exception as exc:  # a participant or the database is away: the next tick tries again
             log.warning("coordinator tick failed: %s", type(exc).__name__)
 
+    @timer(interval=METRICS_SECONDS, eager=True)
+    def report_metrics(self):
+        """This instance's gauges: in-doubt transactions (those of the participants that answered)
+        and stuck sagas (-1: the saga log could not be read)."""
+        doubt = self._in_doubt()
+        metrics.in_doubt(doubt["count"], doubt["oldest_seconds"] or 0)
+        stuck = self._stuck_sagas()
+        metrics.STUCK_SAGAS.set(stuck if isinstance(stuck, int) else -1)
+
     @rpc
     def health(self):
         report = health.report(database=lambda: health.check_database(self.uow.session))
         report["in_doubt"] = self._in_doubt()
-        try:
-            report["stuck_sagas"] = SagaLog(self.uow.engine).stuck(float(self._settings.get("STUCK_SECONDS", 60)))
-        except Exception as exc:
-            report["stuck_sagas"] = {"error": type(exc).__name__}
+        report["stuck_sagas"] = self._stuck_sagas()
         return report
+
+    def _stuck_sagas(self):
+        try:
+            return SagaLog(self.uow.engine).stuck(float(self._settings.get("STUCK_SECONDS", 60)))
+        except Exception as exc:
+            return {"error": type(exc).__name__}
 
     def _in_doubt(self) -> dict:
         """Prepared transactions hold locks and hold back VACUUM: their count and the oldest's age."""

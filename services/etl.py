@@ -7,8 +7,9 @@ from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, EventDispatcher, event_handler
 from nameko.rpc import rpc
 
-from jobsight import health
+from jobsight import health, metrics
 from jobsight.adapters.context import RequestContext
+from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.redis import IntervalLock
 from jobsight.adapters.rpc import ServiceRpc, breaker_reports
 from jobsight.adapters.warehouse import EventBacklog, WarehouseStore, configured_timer, etl_settings
@@ -23,6 +24,7 @@ DEFAULT_CATCHUP_SECONDS = 60
 DEFAULT_PAGE_SIZE = 500
 DEFAULT_REBUILD_PAGE_SIZE = 5000
 DEFAULT_EXPORT_TIMEOUT = 60
+DEFAULT_METRICS_SECONDS = 15
 
 
 def _on(source: str, event_type: str):
@@ -40,6 +42,7 @@ class EtlService:
     dispatch = EventDispatcher()
     config = Config()
     context = RequestContext()
+    prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT
 
     # -- events -------------------------------------------------------------------------
 
@@ -161,6 +164,11 @@ class EtlService:
     def status(self):
         """``n.rpc.etl.status()``: version, watermark, lag, row counts and quality checks."""
         return self.warehouse.status(events_behind=self.backlog.waiting())
+
+    @configured_timer("METRICS_SECONDS", DEFAULT_METRICS_SECONDS, eager=True)
+    def report_metrics(self):
+        """This instance's warehouse gauges (version, lag, quality) for its metrics."""
+        metrics.warehouse(self.warehouse.status(events_behind=self.backlog.waiting()))
 
     @rpc
     def breakers(self):

@@ -7,7 +7,7 @@ from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
 from nameko.rpc import rpc
 
-from jobsight import metrics
+from jobsight import logs, metrics
 from jobsight.adapters.cache import InsightCache
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.rpc import ServiceRpc, breaker_reports, rpc_settings
@@ -175,15 +175,18 @@ class GatewayService:
 
     @event_handler("users", "notifications_created", handler_type=BROADCAST, reliable_delivery=False)
     def push_notifications(self, payload):
-        """Every gateway instance hears every notification and pushes it to its own clients."""
+        """Every gateway instance hears every notification and pushes it to its own clients, with
+        the request id of what caused it (the event carries it from the scraper's commit on)."""
         data = payload.get("data") or {}
         job = data.get("job")
+        request_id = logs.current_request_id()
         for item in data.get("notifications") or []:
             user_id = item.get("user_id")
             if isinstance(user_id, int) and isinstance(item.get("id"), int):
                 notification = {"id": item["id"], "job": job, "reasons": item.get("reasons"),
                                 "created_at": item.get("created_at"), "read": False}
-                self.hub.push(user_id, {"type": "notification", "notification": notification})
+                self.hub.push(user_id, {"type": "notification", "notification": notification,
+                                        "request_id": request_id})
 
     @event_handler("users", "tokens_revoked", handler_type=BROADCAST, reliable_delivery=False)
     def tokens_revoked(self, payload):
@@ -385,15 +388,8 @@ class GatewayService:
 
     @route("GET", "/metrics")
     def metrics(self, request):
-        """Prometheus scrape target: this gateway instance's requests, latency and circuits."""
-        for backend in BACKENDS:
-            metrics.circuit(backend, getattr(self, backend).breaker_state)
-        metrics.WEBSOCKET_CLIENTS.set(self.hub.stats()["connected_clients"])
-        pile = eventlet.GreenPile()
-        names = ("users", "scraper", "coordinator")
-        for name in names:
-            pile.spawn(self._health, name, 1.0)
-        metrics.backends({name: detail for name, (_, detail) in zip(names, pile)})
+        """Prometheus scrape target: this gateway instance's requests, latency, circuits, websocket
+        clients and cache (every other service serves its own on METRICS_PORT)."""
         return metrics.exposition()
 
     @route("GET", "/openapi.json")

@@ -5,6 +5,7 @@ from jobsight import health
 from jobsight.adapters.cache import InsightCache
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import UnitOfWork
+from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.units import WarehouseUnit
 from jobsight.errors import JobsightError
 from jobsight.insights import queries, questions
@@ -16,6 +17,7 @@ class InsightsService:
 
     uow = UnitOfWork(WarehouseUnit)
     context = RequestContext()
+    prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT
     cache = InsightCache()
 
     # Every question: validated and keyed by jobsight.insights.questions.prepare (the gateway

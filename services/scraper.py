@@ -7,9 +7,10 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from jobsight import health, search, taxonomy, validate
+from jobsight import health, metrics, search, taxonomy, validate
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import UnitOfWork
+from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.outbox import OutboxRelay
 from jobsight.adapters import participant as two_phase  # a module: `nameko run` takes every class here for a service
 from jobsight.adapters.scraper import ScraperStateProvider
@@ -32,6 +33,7 @@ class ScraperService(two_phase.TransactionParticipant):
     state = ScraperStateProvider()
     config = Config()
     context = RequestContext()
+    prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT
 
     # -- ingestion ------------------------------------------------------------------------
 
@@ -61,7 +63,9 @@ class ScraperService(two_phase.TransactionParticipant):
                                         self.uow.another, pause=lambda: eventlet.sleep(0))
         finally:
             self.state.stop_running(name)
-        return stats.to_dict()
+        figures = stats.to_dict()
+        metrics.source_run(figures)
+        return figures
 
     # -- operators ------------------------------------------------------------------------
 

@@ -6,10 +6,11 @@ from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
 from nameko.rpc import rpc
 
-from jobsight import health, notifications, validate
+from jobsight import health, metrics, notifications, validate
 from jobsight.accounts import check_new_account
 from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import DATABASE_AWAY, UnitOfWork
+from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.outbox import OutboxRelay
 from jobsight.adapters import participant as two_phase  # a module: `nameko run` takes every class here for a service
 from jobsight.adapters.security import LoginThrottling, PasswordHashing, TokenSigning
@@ -39,6 +40,7 @@ class UsersService(two_phase.TransactionParticipant):
     throttle = LoginThrottling()
     config = Config()
     context = RequestContext()
+    prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT
 
     # -- accounts -------------------------------------------------------------------------
 
@@ -149,6 +151,7 @@ class UsersService(two_phase.TransactionParticipant):
             if created:
                 uow.outbox.add("notifications_created", created)
             uow.commit()
+            metrics.NOTIFICATIONS_STORED.inc(len(created["notifications"]) if created else 0)
         except DATABASE_AWAY:
             uow.rollback()
             raise  # the database is away: the event goes back to the queue and is tried again
@@ -190,6 +193,7 @@ class UsersService(two_phase.TransactionParticipant):
                 self.uow.outbox.add("notifications_created", made)
                 created.extend(n["id"] for n in made["notifications"])
         self.uow.commit()
+        metrics.NOTIFICATIONS_STORED.inc(len(created))
         return {"notified": len(created)}
 
     @rpc(expected_exceptions=JobsightError)
@@ -199,7 +203,9 @@ class UsersService(two_phase.TransactionParticipant):
         if made:
             self.uow.outbox.add("notifications_created", made)
         self.uow.commit()
-        return {"told": len(made["notifications"]) if made else 0}
+        told = len(made["notifications"]) if made else 0
+        metrics.NOTIFICATIONS_STORED.inc(told)
+        return {"told": told}
 
     @rpc(expected_exceptions=JobsightError)
     def check_password(self, user_id, password):

@@ -35,6 +35,7 @@ TEST_ENV = {
     # The suite's systems keep their logs in files; tests that read shipped logs start a log
     # server of their own and point a system at it.
     "LOGS_SHIPPING": "false",
+    "CACHE_NAMESPACE": f"{_PREFIX}-insights",  # the cache ring is shared with a running system
 }
 TEST_ENV.update({
     # The suite's own demo boards, small, and sources run only when a test asks.

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from nameko.extensions import DependencyProvider
 
+from jobsight import metrics
 from jobsight.cache import store
 
 
 class InsightCache(DependencyProvider):
     def setup(self):
-        self.cache = store.from_config(self.container.config, namespace="insights")
+        self.cache = store.from_config(self.container.config)
+        metrics.report("cache", lambda: metrics.cache_families(self.cache.stats()))
 
     def stop(self):
+        metrics.forget("cache")
         self.cache.close()
 
-    def kill(self):
-        self.cache.close()
+    kill = stop
 
     def get_dependency(self, worker_ctx):
         return self.cache

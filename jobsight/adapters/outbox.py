@@ -19,6 +19,7 @@ from nameko.extensions import DependencyProvider
 from nameko_sqlalchemy.database import DB_URIS_KEY
 from sqlalchemy import create_engine
 
+from jobsight import metrics
 from jobsight.logs import REQUEST_ID_KEY
 from jobsight.outbox import BATCH, Relay
 
@@ -44,6 +45,7 @@ class OutboxRelay(DependencyProvider):
         self.publisher = Publisher(config["AMQP_URI"], use_confirms=True, declare=[self.exchange],
                                    retry=True, retry_policy=_RETRY_POLICY)
         self.relay = Relay(self.engine, self._publish, int(settings.get("BATCH", BATCH)))
+        metrics.report("outbox", lambda: metrics.outbox_families(self.status()))
 
     def _publish(self, event_type: str, payload: dict, request_id: str | None) -> None:
         headers = {f"{HEADER_PREFIX}.{REQUEST_ID_KEY}": request_id} if request_id else {}

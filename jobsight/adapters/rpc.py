@@ -18,6 +18,7 @@ import eventlet
 from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy, ServiceProxy
 
+from jobsight import metrics
 from jobsight.breaker import Breaker, Rejected
 from jobsight.errors import JobsightError, ServiceTimeout, ServiceUnavailable, ValidationError
 
@@ -110,6 +111,10 @@ class GuardedServiceProxy:
         return {**self._breaker.snapshot(), "timeout": self._timeout}
 
 
+# This process's breakers by target, for its metrics (one service per process under `nameko run`).
+_BREAKERS: dict[str, Breaker] = {}
+
+
 class ServiceRpc(RpcProxy):
     """``ServiceRpc("users")``: an RPC proxy with a deadline and a circuit breaker.
 
@@ -127,6 +132,9 @@ class ServiceRpc(RpcProxy):
         self.breaker = Breaker(fail_max=settings["fail_max"], reset_timeout=settings["reset_seconds"],
                                half_open_calls=settings["half_open_calls"], exclude=EXCLUDED,
                                name=self.target_service)
+        _BREAKERS[self.target_service] = self.breaker
+        metrics.report("circuits", lambda: metrics.circuit_families(
+            {target: breaker.state for target, breaker in _BREAKERS.items()}))
         super().setup()
 
     def get_dependency(self, worker_ctx):

@@ -295,9 +295,11 @@ def _addresses(value) -> list[tuple[str, int]]:
     return addresses
 
 
-def from_config(config: dict, namespace: str = "insights") -> RingCache | UncachedInsights:
-    """The cache described by config.yml's ``CACHE`` section (each node a Sentinel service)."""
+def from_config(config: dict, namespace: str | None = None) -> RingCache | UncachedInsights:
+    """The cache described by config.yml's ``CACHE`` section (each node a Sentinel service);
+    ``namespace`` over its NAMESPACE."""
     settings = config.get("CACHE") or {}
+    namespace = namespace or str(settings.get("NAMESPACE") or "insights")
     if not settings.get("ENABLED", False):
         return UncachedInsights()
     names: Iterable[str] = settings.get("SERVICE_NAMES") or ["cache-1", "cache-2", "cache-3"]

@@ -34,12 +34,33 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 access = logging.getLogger("jobsight.access")
 
 
+TRACEPARENT_HEADER = "traceparent"
+# W3C Trace Context: version-traceid-parentid-flags, lower-case hex, ids not all zeros.
+_TRACEPARENT = re.compile(r"^00-(?!0{32})([0-9a-f]{32})-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$")
+_TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
 def request_id_of(environ) -> str:
+    """The request's id: the client's X-Request-ID when it is sane (so a caller can follow its
+    own request), else the trace id of a valid W3C ``traceparent``, else a new one (32 hex
+    digits, itself a valid trace id)."""
     if _ENVIRON_KEY not in environ:
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        # A client's id is kept when it is sane, so a caller can follow its own request.
-        environ[_ENVIRON_KEY] = given if _VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
+        traced = _TRACEPARENT.match(environ.get("HTTP_TRACEPARENT", "").strip().lower())
+        if _VALID_REQUEST_ID.match(given):
+            environ[_ENVIRON_KEY] = given
+        elif traced:
+            environ[_ENVIRON_KEY] = traced.group(1)
+        else:
+            environ[_ENVIRON_KEY] = uuid.uuid4().hex
     return environ[_ENVIRON_KEY]
+
+
+def traceparent_for(request_id: str) -> str | None:
+    """The ``traceparent`` answered with a request whose id is a trace id: this gateway's span."""
+    if not _TRACE_ID.match(request_id):
+        return None
+    return f"00-{request_id}-{uuid.uuid4().hex[:16]}-01"
 
 
 class JsonWsgiApp(WsgiApp):
@@ -69,6 +90,9 @@ class JsonWsgiApp(WsgiApp):
             response = error_response(exc, request_id)
         if hasattr(response, "headers"):  # a websocket upgrade is a bare WSGI app
             response.headers[REQUEST_ID_HEADER] = request_id
+            traceparent = traceparent_for(request_id)
+            if traceparent:
+                response.headers[TRACEPARENT_HEADER] = traceparent
             took = time.monotonic() - started
             metrics.observe(request.method, route, response.status_code, took)
             access.info("%s %s %s", request.method, request.path, response.status_code, extra={

@@ -32,6 +32,7 @@ from eventlet.websocket import WebSocketWSGI
 from nameko.extensions import DependencyProvider, Entrypoint, SharedExtension
 from werkzeug.routing import Rule
 
+from jobsight import metrics
 from jobsight.auth import bearer_token
 from jobsight.errors import JobsightError, ValidationError
 from jobsight.web.errors import error_response
@@ -85,6 +86,7 @@ class Client:
                 return
             if notification is not None:
                 self.hub.delivered += 1
+                metrics.pushed(notification.get("created_at"))
 
     def close(self) -> None:
         if self.open:
@@ -137,6 +139,7 @@ class NotificationHub(SharedExtension):
     def setup(self):
         self._redis = redis.Redis.from_url(self.container.config["REDIS_URL"], socket_timeout=2)
         self._reporter = None
+        metrics.report("websocket", lambda: metrics.websocket_families(self.stats()["connected_clients"]))
 
     def start(self):
         self._reporter = eventlet.spawn(self._report_forever)

@@ -53,6 +53,19 @@ def scraper_events(system, config):
     connection.release()
 
 
+def wait_for(predicate, timeout: float, interval: float = 0.2):
+    """``predicate()`` once it is truthy, polling every ``interval`` s; its last value at ``timeout``."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
 def wait_for_quiet_queues(config, seconds: float = 180.0) -> None:
     """Block until every event is handled: nothing waits in the services' outboxes (events are
     published from there after their commit) and every queue of the suite's vhost is drained,

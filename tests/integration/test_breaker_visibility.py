@@ -17,12 +17,12 @@ def test_metrics_give_each_circuit_state_half_open_included(http, gateway):
     http.get(f"{gateway}/status", timeout=10)
     body = http.get(f"{gateway}/metrics").text
     states = [line for line in body.splitlines()
-              if line.startswith("jobsight_circuit_state{") and 'service="users"' in line]
+              if line.startswith("jobsight_circuit_state{") and 'target="users"' in line]
     assert sorted(line.split('jobsight_circuit_state="')[1].split('"')[0] for line in states) == \
         ["closed", "half-open", "open"]
     assert sum(float(line.rsplit(" ", 1)[1]) for line in states) == 1.0  # exactly one state holds
-    assert 'jobsight_circuit_state{jobsight_circuit_state="closed",service="users"} 1.0' in body
-    assert 'jobsight_circuit_open{service="users"} 0.0' in body
+    assert 'jobsight_circuit_state{jobsight_circuit_state="closed",target="users"} 1.0' in body
+    assert 'jobsight_circuit_open{target="users"} 0.0' in body
 
 
 def test_operators_read_one_instances_breakers_over_rpc(rpc, config):

@@ -113,6 +113,29 @@ def test_a_connected_subscriber_receives_a_matching_job_live(http, gateway, rpc,
     assert inbox["total"] == len(everything) and inbox["unread"] == len(everything) - 1
 
 
+def test_a_pushed_notification_carries_the_request_id_of_the_run_that_found_the_job(
+        http, gateway, config, board, fresh_jobs):
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    user = account(http, gateway)
+    assert http.post(f"{gateway}/subscriptions", json={"skill": "Python"}, headers=user["headers"]).status_code == 201
+    request_id = f"run-{uuid.uuid4().hex[:12]}"
+    ws = websocket.create_connection(ws_url(gateway, user["token"]), timeout=10)
+    try:
+        ws.send(json.dumps({"type": "ping"}))
+        receive(ws, 0, seconds=1)
+        # An operator's call with a request id, as nameko shell sends one: scraper -> job_posted
+        # (outbox) -> users -> notifications_created (outbox) -> the gateway's push.
+        with ClusterRpcProxy(config, timeout=120, context_data={"request_id": request_id}) as proxy:
+            proxy.scraper.run_source(board["name"])
+        got, frames = receive(ws, 1)
+    finally:
+        ws.close()
+    assert got, "no notification arrived over the websocket"
+    pushed = [f for f in frames if f.get("type") == "notification"]
+    assert pushed and all(f["request_id"] == request_id for f in pushed), pushed[:2]
+
+
 def test_an_offline_subscriber_finds_everything_on_return(http, gateway, rpc, board, config, fresh_jobs):
     user = account(http, gateway)
     http.post(f"{gateway}/subscriptions", json={"skill": "Python"}, headers=user["headers"])

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from jobsight.supervisor import find_haproxy, haproxy_servers, read_state
+from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -35,16 +36,6 @@ def free_port_run(length: int) -> int:
             continue
         return port
     raise RuntimeError("no run of free ports")
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
 
 
 def jobsight(system, *args, timeout=60) -> subprocess.CompletedProcess:

@@ -81,19 +81,3 @@ def test_a_malformed_warehouse_event_changes_nothing(service):
     for payload in ({"data": "nope"}, "text", envelope({"key": "garbage"})):
         service.warehouse_loaded(payload)
     assert service.cache_stats()["warehouse_version"]["version"] == "1.5.5"
-
-
-def test_metrics_show_the_outbox_backlog_and_in_doubt_transactions(service):
-    service.users.with_timeout.return_value.health.return_value = {
-        "ok": True, "outbox": {"waiting": 7, "oldest_seconds": 12.5}}
-    service.scraper.with_timeout.return_value.health.side_effect = TimeoutError  # did not answer
-    service.coordinator.with_timeout.return_value.health.return_value = {
-        "ok": True, "in_doubt": {"count": 2, "oldest_seconds": 75.0}, "stuck_sagas": 1}
-    for backend in ("users", "scraper", "insights", "etl", "coordinator"):
-        getattr(service, backend).breaker_state = "closed"
-    service.hub.stats.return_value = {"connected_clients": 0}
-    text = service.metrics(request("/metrics")).get_data(as_text=True)
-    assert 'jobsight_outbox_waiting{service="users"} 7.0' in text
-    assert 'jobsight_outbox_waiting{service="scraper"} -1.0' in text
-    assert "jobsight_in_doubt_transactions 2.0" in text and "jobsight_in_doubt_oldest_seconds 75.0" in text
-    assert "jobsight_stuck_sagas 1.0" in text
