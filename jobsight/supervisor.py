@@ -194,6 +194,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
+def free_port_run(length: int, host: str = "127.0.0.1") -> int:
+    """A port P with P..P+length-1 all free: HAProxy takes P, the gateways the ports after it."""
+    for _ in range(50):
+        port = free_port(host)
+        if port + length <= 65535 and all(_port_free(host, port + offset) for offset in range(length)):
+            return port
+    raise RuntimeError(f"no run of {length} free ports")
+
+
 def prometheus_targets(instances) -> list[dict]:
     """Prometheus file-based service discovery: one target group per service instance that
     exports metrics, labelled with its service and replica."""

@@ -58,6 +58,12 @@ from jobsight.config import DEFAULT_PATH  # noqa: E402
 from jobsight.migrate import DATABASES, upgrade_all  # noqa: E402
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """The fault drills (tests/faults) run last: they stop RabbitMQ and restart PostgreSQL for
+    every system on the machine, the suite's own included."""
+    items.sort(key=lambda item: item.get_closest_marker("faults") is not None)
+
+
 @pytest.fixture(scope="session")
 def config():
     return config_module.load()

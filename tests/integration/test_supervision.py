@@ -4,7 +4,6 @@ SIGKILLed gateway costs clients no read request, HAProxy retrying them on the ot
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,28 +13,10 @@ from collections import Counter
 import pytest
 import requests
 
-from jobsight.supervisor import find_haproxy, haproxy_servers, read_state
+from jobsight.supervisor import find_haproxy, free_port_run, haproxy_servers, read_state
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def free_port_run(length: int) -> int:
-    """A port P with P..P+length-1 all free: HAProxy takes P, the gateways the ports after it."""
-    for _ in range(50):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port + length > 65535:
-            continue
-        try:
-            for offset in range(length):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port + offset))
-        except OSError:
-            continue
-        return port
-    raise RuntimeError("no run of free ports")
 
 
 def jobsight(system, *args, timeout=60) -> subprocess.CompletedProcess:
