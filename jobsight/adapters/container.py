@@ -6,12 +6,19 @@ connection, a rollback on a dropped database connection in a provider's teardown
 concerns one request. Here it fails that request (the caller's deadline answers it; an unacked
 message is redelivered, and handlers are idempotent) and is logged and counted; the process,
 and every other request it serves, goes on.
+
+A worker that raised because its database is away (a lost or refused connection) answers
+``ServiceUnavailable`` (HTTP 503, retry later) rather than an internal error: the caller learns
+it is transient, and its breaker counts it as the service failing.
 """
 from __future__ import annotations
 
 import logging
 
 from nameko.containers import ServiceContainer
+
+from jobsight.adapters.database import DATABASE_AWAY
+from jobsight.errors import ServiceUnavailable
 
 log = logging.getLogger("jobsight.container")
 
@@ -25,11 +32,22 @@ class ResilientContainer(ServiceContainer):
                     worker_ctx.service_name, worker_ctx.entrypoint.method_name, type(exc).__name__, exc,
                     extra={"stage": stage, "error": type(exc).__name__})
 
+    @staticmethod
+    def _transient(worker_ctx, exc_info):
+        """A database that went away becomes ServiceUnavailable; anything else is kept."""
+        if exc_info is not None and isinstance(exc_info[1], DATABASE_AWAY):
+            error = ServiceUnavailable(f"The {worker_ctx.service_name} service's database is unavailable; "
+                                       "try again shortly")
+            error.__cause__ = exc_info[1]
+            return type(error), error, exc_info[2]
+        return exc_info
+
     def _run_worker(self, worker_ctx, handle_result):
         if handle_result is not None:
             inner = handle_result
 
             def handle_result(worker_ctx, result, exc_info):
+                exc_info = self._transient(worker_ctx, exc_info)
                 try:
                     return inner(worker_ctx, result, exc_info)
                 except Exception as exc:

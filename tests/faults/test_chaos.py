@@ -15,6 +15,15 @@ from jobsight.supervisor import find_haproxy
 pytestmark = [pytest.mark.integration, pytest.mark.faults]
 
 ROWS = []
+DEADLINE = float(SANDBOX_ENV["RPC_TIMEOUT"])
+# A request makes at most two calls in a row (a cached insight asks for the warehouse version
+# first), each bounded by its deadline: no request waits longer than both, and a little.
+LONGEST = 2 * DEADLINE + 1.5
+
+
+def failed_clearly(row) -> bool:
+    """Every failure a 503 or a 504 answered in time: never a 500, a dropped connection or a hang."""
+    return all(o.status in (503, 504) for o in row.failures) and row.max_latency < LONGEST
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +54,14 @@ def test_sigkill_one_instance_loses_no_read_and_no_write(drills, service):
     assert row.recover_seconds is not None, f"{service} did not come back"
     assert row.notes["restarts"] == 1
     assert row.requests > 20 and row.failed == 0, clean(row)
+    assert row.max_latency < DEADLINE, row.slowest
     writes = row.writes
     assert writes["acknowledged"] > 0 and writes["lost"] == 0 and writes["twice"] == 0, writes
-    # A write may fail, clearly: never a 500 or a dropped connection.
-    assert set(writes["refused"]) <= {"503", "504"}, writes
+    # A write may fail, clearly: never a 500. A sign-up in flight on the gateway that dies is
+    # not replayed by HAProxy, which closes a kept-alive client connection without an answer
+    # (deploy/haproxy.cfg): the client sees the failure, and nothing is stored twice.
+    clear = {"503", "504"} | ({"502", "ConnectionError"} if service == "gateway" else set())
+    assert set(writes["refused"]) <= clear, writes
     assert row.events_lost == 0 and row.events_duplicated == 0, row.notes
 
 
@@ -60,8 +73,8 @@ def test_a_stopped_service_opens_its_breakers_then_they_close_by_themselves(dril
     assert open_answers and all(status == 503 and ms < 50 for status, ms in open_answers), open_answers
     assert row.recover_seconds is not None, "the breakers did not close after SIGCONT"
     # Only what needs insights may fail meanwhile, and only with a 503 or a 504 at its deadline.
-    assert all(o.status in (503, 504) and "insights" in o.route or o.route == "/all-skills-by-demand"
-               for o in row.failures), clean(row)
+    assert all("insights" in o.route or o.route == "/all-skills-by-demand" for o in row.failures), clean(row)
+    assert failed_clearly(row), (clean(row)[:5], row.slowest)
     assert row.events_lost == 0 and row.events_duplicated == 0, row.notes
 
 
@@ -70,6 +83,8 @@ def test_a_broker_outage_during_ingestion_loses_no_event(drills):
     ROWS.append(row)
     assert row.notes["jobs_committed_during_outage"] > 0, "nothing was ingested while the broker was down"
     assert row.recover_seconds is not None, "the system did not recover after RabbitMQ came back"
+    assert failed_clearly(row), (clean(row)[:5], row.slowest)
+    assert set(row.writes["refused"]) <= {"503", "504"}, row.writes
     assert row.events_lost == 0, row.notes
     assert row.events_duplicated == 0, row.notes
     assert row.writes["lost"] == 0 and row.writes["twice"] == 0, row.writes
@@ -80,5 +95,7 @@ def test_a_database_restart_heals_without_restarting_a_service(drills):
     ROWS.append(row)
     assert row.recover_seconds is not None, "the system did not recover after PostgreSQL came back"
     assert row.notes["restarted"] == [], row.notes
+    assert failed_clearly(row), (clean(row)[:5], row.slowest)
+    assert set(row.writes["refused"]) <= {"503", "504"}, row.writes
     assert row.events_lost == 0 and row.events_duplicated == 0, row.notes
     assert row.writes["lost"] == 0 and row.writes["twice"] == 0, row.writes

@@ -37,3 +37,44 @@ def test_a_teardown_that_raises_fails_nothing_but_is_counted(config):
         assert not container._died.ready()
     finally:
         container.stop()
+
+
+class DatabaseAway:
+    name = "away"
+
+    @rpc
+    def write(self):
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("INSERT ...", {}, Exception("terminating connection due to administrator command"))
+
+    @rpc
+    def bug(self):
+        raise KeyError("a real bug")
+
+
+def test_a_database_that_went_away_answers_service_unavailable_and_a_bug_stays_a_bug(config):
+    from nameko.exceptions import RemoteError
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    from jobsight.errors import ServiceUnavailable
+
+    container = ResilientContainer(DatabaseAway, config)
+    container.start()
+    try:
+        with ServiceRpcProxy("away", config, timeout=10) as proxy:
+            try:
+                proxy.write()
+            except ServiceUnavailable as exc:
+                assert "database is unavailable" in exc.message
+            else:
+                raise AssertionError("no error")
+            try:
+                proxy.bug()
+            except RemoteError as exc:
+                assert exc.exc_type == "KeyError"
+            else:
+                raise AssertionError("no error")
+        assert not container._died.ready()
+    finally:
+        container.stop()
