@@ -175,10 +175,11 @@ def cmd_status(args) -> int:
         if not supervisor.pid_alive(state.get("supervisor_pid")):
             print(f"the supervisor (pid {state.get('supervisor_pid')}) is not running: "
                   "this is what it last saw", file=sys.stderr)
-        print(f"{'SERVICE':<13} {'#':>2} {'PID':>8} {'PORT':>6} {'UPTIME':>8} {'RESTARTS':>8}  STATE")
+        print(f"{'SERVICE':<13} {'#':>2} {'PID':>8} {'PORT':>6} {'UPTIME':>8} {'RESTARTS':>8} {'METRICS':>7}  STATE")
         for row in rows:
             print(f"{row['service']:<13} {row['index']:>2} {row['pid']:>8} {row.get('port') or '-':>6} "
-                  f"{_duration(row['uptime_s']):>8} {row['restarts']:>8}  {_state_text(row)}")
+                  f"{_duration(row['uptime_s']):>8} {row['restarts']:>8} {row.get('metrics_port') or '-':>7}  "
+                  f"{_state_text(row)}")
         print()
     else:
         print("no supervisor state: `jobsight up` is not running from this checkout", file=sys.stderr)
@@ -205,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("down", help="stop a system started with --detach").set_defaults(func=cmd_down)
     sub.add_parser("migrate", help="create the databases and run every migration").set_defaults(func=cmd_migrate)
-    status = sub.add_parser("status", help="every instance (pid, uptime, restarts, alive) and the gateway's /status")
+    status = sub.add_parser("status", help="every instance (pid, port, uptime, restarts, metrics port, alive) and "
+                                           "the gateway's /status")
     status.add_argument("--json", action="store_true", help="one JSON document")
     status.set_defaults(func=cmd_status)
 
