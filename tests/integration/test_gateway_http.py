@@ -198,4 +198,4 @@ def test_prometheus_metrics_count_requests_and_circuits(http, gateway):
     body = response.text
     assert 'jobsight_http_requests_total{method="GET",route="/status",status="200"}' in body
     assert 'route="unmatched",status="404"' in body
-    assert 'jobsight_circuit_open{service="users"} 0.0' in body
+    assert 'jobsight_circuit_open{target="users"} 0.0' in body
