@@ -50,6 +50,26 @@ class Conflict(JobsightError):
     code = "conflict"
 
 
+class PayloadTooLarge(ValidationError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UriTooLong(ValidationError):
+    status = 414
+    code = "uri_too_long"
+
+
+class UnsupportedMediaType(ValidationError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class LengthRequired(ValidationError):
+    status = 411
+    code = "length_required"
+
+
 @deserialize_to_instance
 class RateLimited(JobsightError):
     status = 429
@@ -62,10 +82,14 @@ class RateLimited(JobsightError):
 
 @deserialize_to_instance
 class ServiceUnavailable(JobsightError):
-    """A downstream service is down or its circuit is open."""
+    """A downstream service is down or its circuit is open; ``retry_after`` seconds, when known."""
 
     status = 503
     code = "service_unavailable"
+
+    def __init__(self, message: str = "", retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @deserialize_to_instance

@@ -235,4 +235,16 @@ if ! curl -sf -u guest:guest "http://127.0.0.1:15672/api/vhosts/$TEST_VHOST" >/d
     -d '{"configure":".*","write":".*","read":".*"}' "http://127.0.0.1:15672/api/permissions/$TEST_VHOST/guest" >/dev/null
 fi
 
+# --- The token secret -------------------------------------------------------------------------
+# One random secret per installation signs the bearer tokens (config.yml AUTH.TOKEN_SECRET_FILE):
+# made once, readable by its owner only, never in git (run/ is ignored). JOBSIGHT_TOKEN_SECRET,
+# when set, is used instead and nothing is written.
+SECRET_FILE=${JOBSIGHT_TOKEN_SECRET_FILE:-$(cd "$(dirname "$0")/.." && pwd)/run/token-secret}
+if [ -z "${JOBSIGHT_TOKEN_SECRET:-}" ] && [ ! -s "$SECRET_FILE" ]; then
+  log "generating the token secret ($SECRET_FILE)"
+  mkdir -p "$(dirname "$SECRET_FILE")"
+  (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n' > "$SECRET_FILE")
+fi
+[ -f "$SECRET_FILE" ] && chmod 600 "$SECRET_FILE"
+
 log "infrastructure ready: PostgreSQL :$PGPORT, Redis :$REDIS_PORT (cache ring :6380-6382, Sentinel :26379-26381), RabbitMQ :$AMQP_PORT (management :15672), $(prometheus --version 2>&1 | head -n1 | cut -d' ' -f1-3), $(haproxy -v 2>/dev/null | head -n1 | cut -d' ' -f1-3)"

@@ -72,9 +72,19 @@ class GatewayService:
     def login(self, request):
         body = self._body(request, inputs.LoginBody())
         session = self.users.login(body["email"], body["password"], self._client(request))
-        return 200, {"msg": "Successful login", "websocket": self._settings.get("PUBLIC_WS_URL"),
-                     "token": session["token"], "user_id": session["user_id"],
-                     "expires_at": session["expires_at"]}
+        # A token is a credential: no cache, shared or private, may keep the answer.
+        return 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}, {
+            "msg": "Successful login", "websocket": self._settings.get("PUBLIC_WS_URL"),
+            "token": session["token"], "user_id": session["user_id"], "expires_at": session["expires_at"]}
+
+    @route("POST", "/logout")
+    def logout(self, request):
+        """The bearer token stops working on every gateway, and the websockets opened with it
+        close; the user's other tokens go on."""
+        token = inputs.request_token(request)
+        self.tokens.verify(token)  # 401 here for a bad or revoked one, before any hop
+        self.users.logout(token)
+        return 200, {"msg": "Logged out"}
 
     @route("GET", "/get-subscriptions/<user_id>")
     def get_subscriptions(self, request, user_id):
@@ -166,9 +176,10 @@ class GatewayService:
     def notification_socket(self, action, token=None, user_id=None, ids=None):
         """The websocket's work: check the token and load unread on connect; acknowledge."""
         if action == "connect":
-            user_id = self.tokens.verify(token)
-            unread = self.users.list_notifications(user_id, True, 1, 100)["notifications"]
-            return {"user_id": user_id, "unread": list(reversed(unread))}  # oldest first
+            claims = self.tokens.verify_claims(token)
+            unread = self.users.list_notifications(claims.user_id, True, 1, 100)["notifications"]
+            return {"user_id": claims.user_id, "token_id": claims.token_id, "expires_at": claims.expires_at,
+                    "unread": list(reversed(unread))}  # oldest first
         if action == "ack":
             return self.users.mark_read(user_id, ids)
         raise NotFound("unknown websocket action")
@@ -197,11 +208,17 @@ class GatewayService:
     def user_deleted(self, payload):
         self._disconnect(payload)
 
+    @event_handler("users", "token_revoked", handler_type=BROADCAST, reliable_delivery=False)
+    def token_revoked(self, payload):
+        """One token was logged out: close the sockets opened with it on this instance."""
+        self._disconnect(payload)
+
     def _disconnect(self, payload):
         data = payload.get("data") if isinstance(payload, dict) else None
         user_id = data.get("user_id") if isinstance(data, dict) else None
+        token_id = data.get("token_id") if isinstance(data, dict) else None
         if isinstance(user_id, int) and not isinstance(user_id, bool):
-            self.hub.disconnect(user_id)
+            self.hub.disconnect(user_id, token_id if isinstance(token_id, str) else None)
 
     @event_handler("etl", "warehouse_loaded", handler_type=BROADCAST, reliable_delivery=False)
     def warehouse_loaded(self, payload):

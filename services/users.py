@@ -226,6 +226,16 @@ class UsersService(two_phase.TransactionParticipant):
         return {"revoked": user_id}
 
     @rpc(expected_exceptions=JobsightError)
+    def logout(self, token):
+        """One token stops working now, on every gateway (``token_revoked`` closes the websockets
+        opened with it); the user's other sessions go on. ``Unauthorized`` for a bad token."""
+        claims = self.tokens.verify_claims(token if isinstance(token, str) else None)
+        self.tokens.revoke_token(claims)
+        self.uow.outbox.add("token_revoked", {"user_id": claims.user_id, "token_id": claims.token_id})
+        self.uow.commit()
+        return {"user_id": claims.user_id}
+
+    @rpc(expected_exceptions=JobsightError)
     def delete_account(self, user_id, email):
         """Remove the account and all it owns here, and the login counters of its email;
         ``user_deleted`` tells the gateways. Repeating it after it is done changes nothing."""

@@ -5,6 +5,7 @@ import eventlet
 eventlet.monkey_patch()  # as `nameko run` does; must come before anything imports sockets
 
 import os  # noqa: E402
+import secrets  # noqa: E402
 import socket  # noqa: E402
 
 
@@ -30,12 +31,14 @@ TEST_ENV = {
     "RPC_TIMEOUT": "3",
     "COORDINATOR_RPC_TIMEOUT": "8",  # a two-phase commit makes several calls of its own
     "STATUS_TIMEOUT": "1",
-    "JOBSIGHT_TOKEN_SECRET": "test-secret-that-is-long-enough-for-hs256",
+    "JOBSIGHT_TOKEN_SECRET": secrets.token_urlsafe(48),  # a secret of the run's own: none is published
     "LOG_LEVEL": "INFO",
     # The suite's systems keep their logs in files; tests that read shipped logs start a log
     # server of their own and point a system at it.
     "LOGS_SHIPPING": "false",
     "CACHE_NAMESPACE": f"{_PREFIX}-insights",  # the cache ring is shared with a running system
+    "GATEWAY_SOCKET_TIMEOUT": "3",  # a half-sent request is dropped within seconds, not the default 10
+    "GATEWAY_CORS_ORIGINS": "https://app.example.test",
 }
 TEST_ENV.update({
     # The suite's own demo boards, small, and sources run only when a test asks.

@@ -6,7 +6,7 @@ from eventlet import tpool
 from nameko.extensions import DependencyProvider
 
 from jobsight.adapters.redis import RedisProvider
-from jobsight.auth import Passwords, TokenRevocations, Tokens
+from jobsight.auth import Claims, Passwords, TokenRevocations, Tokens
 from jobsight.errors import ServiceUnavailable, Unauthorized
 from jobsight.ratelimit import LoginThrottle
 
@@ -58,17 +58,23 @@ class RevocableTokens:
         return self._tokens.issue(user_id)
 
     def verify(self, token: str | None) -> int:
-        user_id, issued_at = self._tokens.verify_claims(token)
+        return self.verify_claims(token).user_id
+
+    def verify_claims(self, token: str | None) -> Claims:
+        claims = self._tokens.verify_claims(token)
         try:
-            revoked = self._revocations.revoked(user_id, issued_at)
+            revoked = self._revocations.revoked(claims)
         except redis.RedisError:
             raise ServiceUnavailable("Tokens cannot be checked right now; try again shortly")
         if revoked:
             raise Unauthorized("Token revoked")
-        return user_id
+        return claims
 
     def revoke_user(self, user_id: int) -> None:
         self._revocations.revoke_user(user_id)
+
+    def revoke_token(self, claims: Claims) -> None:
+        self._revocations.revoke_token(claims)
 
 
 class TokenSigning(RedisProvider):

@@ -11,7 +11,7 @@ import logging
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from jobsight.errors import JobsightError, RateLimited
+from jobsight.errors import JobsightError, RateLimited, ServiceUnavailable
 
 log = logging.getLogger("jobsight.gateway")
 
@@ -24,7 +24,8 @@ def json_response(status: int, payload, headers=None) -> Response:
 
 def error_response(exc: BaseException, request_id: str | None = None) -> Response:
     if isinstance(exc, JobsightError):
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        retry_after = getattr(exc, "retry_after", None) if isinstance(exc, (RateLimited, ServiceUnavailable)) else None
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         return json_response(exc.status, {"msg": exc.message, "code": exc.code}, headers)
     if isinstance(exc, HTTPException) and exc.code and exc.code < 500:
         headers = [(k, v) for k, v in exc.get_headers() if k.lower() == "allow"]

@@ -4,14 +4,76 @@ understands."""
 from __future__ import annotations
 
 import json
+import re
 
 from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
 from jobsight.auth import bearer_token
-from jobsight.errors import ValidationError
+from jobsight.errors import PayloadTooLarge, UnsupportedMediaType, ValidationError
 
 DEFAULT_MAX_BODY = 64 * 1024
+MAX_DEPTH = 16  # nesting of objects and arrays in a JSON body: ours need 3
+MAX_URL = 8192  # bytes of path and query string
+# NUL and the other control characters (tab, newline and carriage return are text): PostgreSQL
+# refuses NUL, and none belongs in a name, an email, a search or an id.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(value: str, what: str) -> str:
+    if _CONTROL.search(value):
+        raise ValidationError(f"{what} must not contain control characters")
+    return value
+
+
+def check_request_line(environ) -> None:
+    """The path and query string of every request, before any route: sized, and free of
+    control characters once decoded. Raises ValidationError (414 when too long)."""
+    from urllib.parse import unquote
+
+    from jobsight.errors import UriTooLong
+
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or (
+        environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""))
+    if len(raw) > MAX_URL:
+        raise UriTooLong(f"URL too long (at most {MAX_URL} bytes)")
+    path, _, query = raw.partition("?")
+    check_text(unquote(path, errors="replace"), "The path")
+    check_text(unquote(query.replace("+", " "), errors="replace"), "Query parameters")
+
+
+def _depth(raw: str) -> int:
+    """How deep objects and arrays nest in a JSON text (strings skipped), without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _check_strings(value, depth: int = 0) -> None:
+    if isinstance(value, str):
+        check_text(value, "Text fields")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, "Field names")
+            _check_strings(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_strings(item, depth + 1)
 
 
 class SignUpBody(Schema):
@@ -88,21 +150,33 @@ def _first_error(messages: dict) -> str:
 
 
 def json_body(request, schema: Schema, max_bytes: int = DEFAULT_MAX_BODY) -> dict:
-    """Read, size-check, parse and validate a JSON object body."""
+    """Read, size-check, parse and validate a JSON object body: ``application/json`` only (a
+    cross-site form cannot send it without asking first), at most ``max_bytes`` (413), nested at
+    most MAX_DEPTH deep, and no control characters in any string."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType("Send the body as JSON (Content-Type: application/json)")
     length = request.content_length
     if length is not None and length > max_bytes:
-        raise ValidationError(f"Request body too large (at most {max_bytes} bytes)")
-    raw = request.get_data(cache=False)
+        raise PayloadTooLarge(f"Request body too large (at most {max_bytes} bytes)")
+    # A chunked body has no length: read at most one byte past the limit, never the whole of it.
+    raw = request.stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        raise ValidationError(f"Request body too large (at most {max_bytes} bytes)")
+        raise PayloadTooLarge(f"Request body too large (at most {max_bytes} bytes)")
     if not raw.strip():
         raise ValidationError("Request body must be a JSON object")
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError("Malformed JSON body")
+    if _depth(text) > MAX_DEPTH:
+        raise ValidationError(f"JSON body nested too deep (at most {MAX_DEPTH} levels)")
+    try:
+        data = json.loads(text)
+    except ValueError:
         raise ValidationError("Malformed JSON body")
     if not isinstance(data, dict):
         raise ValidationError("Request body must be a JSON object")
+    _check_strings(data)
     try:
         return schema.load(data)
     except SchemaError as exc:

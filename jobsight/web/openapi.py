@@ -65,6 +65,8 @@ _ROUTES = (
     _Route("post", "/login", "Log in and get a bearer token", body=LoginBody,
            responses={200: ("Logged in", s.LoggedIn), 401: _error("Invalid email or password"),
                       429: _error("Too many attempts; see Retry-After")}),
+    _Route("post", "/logout", "Revoke this bearer token everywhere (its websockets close)", auth=True,
+           responses={200: ("Logged out", s.Message), 401: _error("Missing, invalid or already revoked token")}),
     _Route("get", "/get-subscriptions/{user_id}", "A user's skill subscriptions", auth=True, path_params=s.UserPath,
            responses={200: ("Skills", s.Skills), 403: _error("Another user's subscriptions"),
                       404: _error("No skills")}),

@@ -22,8 +22,9 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from jobsight import metrics
-from jobsight.errors import JobsightError
+from jobsight.errors import JobsightError, ServiceUnavailable
 from jobsight.logs import REQUEST_ID_KEY
+from jobsight.web import inputs
 from jobsight.web.errors import error_response, json_response
 from jobsight.web.static import AppFiles
 
@@ -32,6 +33,42 @@ _ENVIRON_KEY = "jobsight.request_id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # One record per answered request, so the shipped logs count requests by route and status.
 access = logging.getLogger("jobsight.access")
+
+# Limits of one gateway instance (config.yml GATEWAY.LIMITS); beyond them a fast 503.
+DEFAULT_LIMITS = {"SOCKET_TIMEOUT": 10.0, "MAX_CONNECTIONS": 1000, "MAX_IN_FLIGHT": 200}
+# The load balancer's check must answer however busy the instance is.
+UNBOUNDED_PATHS = ("/health/live",)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+# JSON is never a document: nothing in it may load or run, and no page may frame it.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+def limits(config: dict) -> dict:
+    given = ((config.get("GATEWAY") or {}).get("LIMITS") or {})
+    return {key: type(default)(given.get(key, default)) for key, default in DEFAULT_LIMITS.items()}
+
+
+def allowed_origins(config: dict) -> set[str]:
+    """``GATEWAY.CORS_ORIGINS``: origins (scheme://host[:port]) other than the gateway's own whose
+    pages may call the API from a browser; empty: the web app's own origin only."""
+    value = (config.get("GATEWAY") or {}).get("CORS_ORIGINS") or ""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return {item.strip().rstrip("/").lower() for item in items if item and item.strip()}
+
+
+def origin_allowed(environ, allowed: set[str]) -> bool:
+    """No Origin (not a browser, or a same-origin GET), the host the request was sent to (the
+    web app the gateway serves, whatever TLS sits in front), or a configured origin."""
+    origin = (environ.get("HTTP_ORIGIN") or "").strip().rstrip("/").lower()
+    if not origin or origin in allowed:
+        return True
+    return origin.partition("://")[2] == (environ.get("HTTP_HOST") or "").lower()
 
 
 TRACEPARENT_HEADER = "traceparent"
@@ -67,14 +104,60 @@ class JsonWsgiApp(WsgiApp):
     def __init__(self, server):
         super().__init__(server)
         self.app_files = AppFiles()
+        self.in_flight = 0
+        self.max_in_flight = limits(server.container.config)["MAX_IN_FLIGHT"]
+        self.origins = allowed_origins(server.container.config)
 
     def __call__(self, environ, start_response):
+        bounded = environ.get("PATH_INFO") not in UNBOUNDED_PATHS
+        if bounded and self.in_flight >= self.max_in_flight:
+            # Full: say so at once rather than queue (the client retries after a second).
+            busy = error_response(ServiceUnavailable("This gateway is busy; try again shortly", retry_after=1),
+                                  request_id_of(environ))
+            self._secure(environ, busy)
+            metrics.observe(environ.get("REQUEST_METHOD", "?"), "busy", 503, 0.0)
+            return busy(environ, start_response)
+        self.in_flight += bounded
+        try:
+            return self._answer(environ, start_response)
+        finally:
+            self.in_flight -= bounded
+
+    def _secure(self, environ, response) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if response.mimetype == "application/json" or not response.mimetype:
+            response.headers.setdefault("Content-Security-Policy", API_CSP)
+        origin = (environ.get("HTTP_ORIGIN") or "").strip().rstrip("/")
+        if origin and origin.lower() in self.origins:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Expose-Headers"] = "X-Request-ID, Retry-After"
+        response.headers.add("Vary", "Origin")
+
+    def _preflight(self, environ):
+        """A browser asking whether another origin's page may call: yes for a configured origin."""
+        origin = (environ.get("HTTP_ORIGIN") or "").strip().rstrip("/")
+        if not origin or origin.lower() not in self.origins:
+            return json_response(403, {"msg": "This origin may not call the API", "code": "forbidden"})
+        return Response(status=204, headers={
+            "Access-Control-Allow-Methods": "GET, POST, DELETE",
+            "Access-Control-Allow-Headers": "Authorization, Content-Type, X-Request-ID",
+            "Access-Control-Max-Age": "600"})
+
+    def _answer(self, environ, start_response):
         started = time.monotonic()
         request_id = request_id_of(environ)
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            environ["wsgi.input_terminated"] = True  # eventlet decodes the chunks and ends the stream
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         route = "unmatched"
         try:
+            inputs.check_request_line(environ)
+            if request.method == "OPTIONS" and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
+                raise _Answered(self._preflight(environ))
+            if request.method not in ("GET", "HEAD", "OPTIONS") and not origin_allowed(environ, self.origins):
+                raise _Answered(json_response(403, {"msg": "This origin may not call the API", "code": "forbidden"}))
             provider, values = adapter.match()
             route = getattr(provider, "url", route)
             request.path_values = values
@@ -88,7 +171,12 @@ class JsonWsgiApp(WsgiApp):
                 route = "app"
         except HTTPException as exc:
             response = error_response(exc, request_id)
+        except _Answered as answered:
+            response = answered.response
+        except JobsightError as exc:
+            response = error_response(exc, request_id)
         if hasattr(response, "headers"):  # a websocket upgrade is a bare WSGI app
+            self._secure(environ, response)
             response.headers[REQUEST_ID_HEADER] = request_id
             traceparent = traceparent_for(request_id)
             if traceparent:
@@ -100,6 +188,14 @@ class JsonWsgiApp(WsgiApp):
                 "duration_ms": round(took * 1000, 2),
                 "http": {"request": {"method": request.method}, "response": {"status_code": response.status_code}}})
         return response(environ, start_response)
+
+
+class _Answered(Exception):
+    """A response decided before any route (a CORS preflight, a refused origin)."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
 
 
 class NoDelayProtocol(HttpOnlyProtocol):
@@ -115,12 +211,49 @@ class NoDelayProtocol(HttpOnlyProtocol):
             pass
 
 
+_BUSY_BODY = b'{"msg": "This gateway is busy; try again shortly", "code": "service_unavailable"}'
+_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+         b"Connection: close\r\nContent-Length: " + str(len(_BUSY_BODY)).encode() + b"\r\n\r\n" + _BUSY_BODY)
+
+
 class JsonWebServer(WebServer):
+    """nameko's web server with bounds: a socket timeout on every read (a half-sent request
+    is dropped), at most MAX_CONNECTIONS open connections (the next one is answered 503 at once
+    and closed) and, in the app, at most MAX_IN_FLIGHT requests being answered."""
+
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
 
     def get_wsgi_server(self, sock, wsgi_app, protocol=NoDelayProtocol, debug=False):
-        return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
+        from eventlet import wsgi
+        from logging import getLogger
+
+        bounds = limits(self.container.config)
+        self.max_connections = bounds["MAX_CONNECTIONS"]
+        self.connections = 0
+        # Long URLs reach the app, which answers them with a JSON 414 (inputs.MAX_URL).
+        return wsgi.Server(sock, sock.getsockname(), wsgi_app, protocol=protocol, debug=debug,
+                           log=getLogger("nameko.web.server"), socket_timeout=bounds["SOCKET_TIMEOUT"],
+                           url_length_limit=inputs.MAX_URL + 4096)
+
+    def run(self):
+        while self._is_accepting:
+            sock, addr = self._sock.accept()
+            sock.settimeout(self._serv.socket_timeout)
+            if self.connections >= self.max_connections:
+                try:
+                    sock.sendall(_BUSY)
+                finally:
+                    sock.close()
+                continue
+            self.connections += 1
+            self.container.spawn_managed_thread(partial(self._process, sock, addr))
+
+    def _process(self, sock, addr):
+        try:
+            self.process_request(sock, addr)
+        finally:
+            self.connections -= 1
 
     def context_data_from_headers(self, request):
         return {REQUEST_ID_KEY: request_id_of(request.environ)}

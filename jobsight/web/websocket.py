@@ -46,14 +46,19 @@ STATS_KEY = "jobsight:websocket:instances"
 
 
 class Client:
-    def __init__(self, ws, user_id: int, hub: "NotificationHub"):
+    def __init__(self, ws, user_id: int, hub: "NotificationHub", token_id: str | None = None,
+                 expires_at: float | None = None):
         self.ws = ws
         self.user_id = user_id
+        self.token_id = token_id
         self.hub = hub
         self.outbox: LightQueue = LightQueue(maxsize=MAX_PENDING)
         self.sent_ids: set[int] = set()
         self.open = True
         self.writer = eventlet.spawn(self._drain)
+        # A socket never outlives the token it was opened with.
+        self._expiry = (eventlet.spawn_after(max(expires_at - time.time(), 0), self.close)
+                        if expires_at is not None else None)
 
     def offer(self, message: dict) -> bool:
         """Queue a message without ever waiting; a client too far behind is dropped."""
@@ -89,6 +94,9 @@ class Client:
                 metrics.pushed(notification.get("created_at"))
 
     def close(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
         if self.open:
             self.open = False
             self.outbox.queue.clear()  # what was queued stays unread in the inbox
@@ -123,9 +131,10 @@ class NotificationHub(SharedExtension):
     def push(self, user_id: int, message: dict) -> int:
         return sum(client.offer(message) for client in list(self.clients.get(user_id, ())))
 
-    def disconnect(self, user_id: int) -> int:
-        """Close every socket of a user here (their tokens were revoked); the number closed."""
-        clients = list(self.clients.get(user_id, ()))
+    def disconnect(self, user_id: int, token_id: str | None = None) -> int:
+        """Close every socket of a user here (their tokens were revoked), or only those opened
+        with one token (it was logged out); the number closed."""
+        clients = [c for c in self.clients.get(user_id, ()) if token_id is None or c.token_id == token_id]
         for client in clients:
             self.remove(client)
         return len(clients)
@@ -246,6 +255,13 @@ class WebSocketRoute(Entrypoint):
         return result, exc_info
 
     def handle_request(self, request):
+        from jobsight.errors import Forbidden
+        from jobsight.web.server import allowed_origins, origin_allowed
+
+        if not origin_allowed(request.environ, allowed_origins(self.container.config)):
+            # Another site's page opening a socket with a token it got hold of.
+            return error_response(Forbidden("This origin may not open the notification socket"),
+                                  request_id_of(request.environ))
         context_data = self.server.context_data_from_headers(request)
         token = request.args.get("token") or bearer_token(request.headers.get("Authorization"))
         try:
@@ -256,7 +272,7 @@ class WebSocketRoute(Entrypoint):
 
     def _session(self, context_data: dict, session: dict, ws) -> None:
         user_id = session["user_id"]
-        client = Client(ws, user_id, self.hub)
+        client = Client(ws, user_id, self.hub, session.get("token_id"), session.get("expires_at"))
         self.hub.add(client)  # registered first, so nothing created meanwhile is missed
         try:
             for notification in session["unread"]:

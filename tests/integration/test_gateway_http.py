@@ -119,15 +119,15 @@ def test_subscription_input_errors(http, gateway, account):
     assert http.delete(f"{gateway}/subscriptions/Haskell", headers=headers).status_code == 404
 
 
-@pytest.mark.parametrize("method, path, data", [
-    ("POST", "/sign-up", b"{not json"),
-    ("POST", "/login", b"[1,2,3]"),
-    ("POST", "/login", b""),
-    ("POST", "/sign-up", b'{"name": "' + b"x" * 70000 + b'"}'),
+@pytest.mark.parametrize("method, path, data, status", [
+    ("POST", "/sign-up", b"{not json", 400),
+    ("POST", "/login", b"[1,2,3]", 400),
+    ("POST", "/login", b"", 400),
+    ("POST", "/sign-up", b'{"name": "' + b"x" * 70000 + b'"}', 413),
 ])
-def test_malformed_and_oversized_bodies_are_400_json(http, gateway, method, path, data):
+def test_malformed_and_oversized_bodies_are_4xx_json(http, gateway, method, path, data, status):
     response = http.request(method, gateway + path, data=data, headers={"Content-Type": "application/json"})
-    assert response.status_code == 400
+    assert response.status_code == status
     assert response.headers["Content-Type"] == "application/json" and response.json()["msg"]
 
 

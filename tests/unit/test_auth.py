@@ -83,3 +83,70 @@ def test_short_secrets_are_refused_at_startup():
     ("Bearer abc.def", "abc.def"), ("bearer  abc ", "abc"), ("Basic abc", None), ("Bearer", None), (None, None)])
 def test_bearer_header_parsing(header, expected):
     assert bearer_token(header) == expected
+
+
+SECRET = "a-secret-of-sufficient-length-for-hs256"
+
+
+def claims(**overrides):
+    now = int(time.time())
+    return {"sub": "1", "iat": now, "nbf": now, "exp": now + 60, "iss": "jobsight", "aud": "jobsight-api",
+            "jti": "abc", **overrides}
+
+
+@pytest.mark.parametrize("public", ["change-me-in-production-jobsight-dev-secret",
+                                    "test-secret-that-is-long-enough-for-hs256"])
+def test_a_secret_ever_published_refuses_to_start(public):
+    from jobsight.auth import PublicSecret
+
+    with pytest.raises(PublicSecret, match="published"):
+        Tokens(public)
+
+
+def test_a_token_carries_issuer_audience_a_bounded_life_and_an_id():
+    tokens = Tokens(SECRET, ttl_seconds=3600)
+    token, expires = tokens.issue(7)
+    found = tokens.verify_claims(token)
+    decoded = jwt.decode(token, SECRET, algorithms=["HS256"], audience="jobsight-api")
+    assert decoded["iss"] == "jobsight" and len(decoded["jti"]) == 32
+    assert (found.user_id, found.expires_at, found.token_id) == (7, expires, decoded["jti"])
+    assert tokens.issue(7)[0] != token  # every token has an id of its own
+
+
+@pytest.mark.parametrize("bad", [
+    {"exp": 4102444800},  # the year 2100: longer than this server ever gives
+    {"iss": "someone-else"}, {"aud": "another-api"}, {"jti": None}, {"iat": None},
+    {"iat": int(time.time()) + 3600, "nbf": int(time.time()), "exp": int(time.time()) + 3660},  # issued in the future
+])
+def test_well_signed_tokens_outside_the_rules_are_refused(bad):
+    tokens = Tokens(SECRET, ttl_seconds=3600)
+    payload = {k: v for k, v in claims(**bad).items() if v is not None}
+    with pytest.raises(Unauthorized):
+        tokens.verify(jwt.encode(payload, SECRET, algorithm="HS256"))
+    assert tokens.verify(jwt.encode(claims(), SECRET, algorithm="HS256")) == 1  # the rules, kept
+
+
+def test_the_configured_secret_comes_from_the_environment_or_the_installation_file(tmp_path):
+    from jobsight.auth import configured_secret
+
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "token-secret").write_text("f" * 64 + "\n")
+    assert configured_secret({"TOKEN_SECRET": "e" * 40, "TOKEN_SECRET_FILE": "run/token-secret"}, tmp_path) == "e" * 40
+    assert configured_secret({"TOKEN_SECRET": "", "TOKEN_SECRET_FILE": "run/token-secret"}, tmp_path) == "f" * 64
+    with pytest.raises(ValueError, match="make setup"):
+        configured_secret({"TOKEN_SECRET": "", "TOKEN_SECRET_FILE": "run/missing"}, tmp_path)
+    with pytest.raises(ValueError, match="at least 32 bytes"):
+        configured_secret({"TOKEN_SECRET": "", "TOKEN_SECRET_FILE": None}, tmp_path)
+
+
+def test_one_token_revoked_others_of_the_user_go_on(redis_client):
+    from jobsight.auth import TokenRevocations
+
+    tokens = Tokens(SECRET, ttl_seconds=3600)
+    revocations = TokenRevocations(redis_client, tokens.ttl)
+    first, second = (tokens.verify_claims(tokens.issue(41)[0]) for _ in range(2))
+    revocations.revoke_token(first)
+    assert revocations.revoked(first) and not revocations.revoked(second)
+    assert 3500 < redis_client.ttl(f"jobsight:token-revoked:{first.token_id}") <= 3600 + 30
+    revocations.revoke_user(41)  # deleting the account: every token until now
+    assert revocations.revoked(second)
