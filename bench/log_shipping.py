@@ -63,7 +63,10 @@ def _rss_mb(pid: int) -> float:
 
 
 def _shipped(base_url: str) -> float:
-    text = requests.get(f"{base_url}/metrics", timeout=5).text
+    from jobsight import config as config_module
+    from jobsight.supervisor import operator_headers
+
+    text = requests.get(f"{base_url}/metrics", timeout=5, headers=operator_headers(config_module.load())).text
     match = re.search(r"^jobsight_log_records_shipped_total (\S+)$", text, re.M)
     return float(match.group(1)) if match else 0.0
 

@@ -92,18 +92,38 @@ def generate_secret() -> str:
     return secrets.token_urlsafe(48)
 
 
-def configured_secret(auth: dict, root: Path) -> str:
-    """``AUTH.TOKEN_SECRET`` when set, else the contents of ``AUTH.TOKEN_SECRET_FILE`` (relative
-    to the checkout): the file `make setup` writes once per installation, readable by its owner only."""
-    secret = str(auth.get("TOKEN_SECRET") or "").strip()
-    if not secret and auth.get("TOKEN_SECRET_FILE"):
-        path = Path(str(auth["TOKEN_SECRET_FILE"]))
+def read_secret(value, file, root: Path, what: str) -> str:
+    """``value`` when set, else the contents of ``file`` (relative to the checkout): what
+    `make setup` writes once per installation, readable by its owner only."""
+    secret = str(value or "").strip()
+    if not secret and file:
+        path = Path(str(file))
         path = path if path.is_absolute() else root / path
         try:
             secret = path.read_text().strip()
         except OSError:
-            raise ValueError(f"no token secret: set JOBSIGHT_TOKEN_SECRET or run `make setup`, which writes {path}")
-    return check_secret(secret)
+            raise ValueError(f"no {what}: set it in the environment or run `make setup`, which writes {path}")
+    return secret
+
+
+def configured_secret(auth: dict, root: Path) -> str:
+    """``AUTH.TOKEN_SECRET`` (JOBSIGHT_TOKEN_SECRET) or the file ``AUTH.TOKEN_SECRET_FILE``."""
+    return check_secret(read_secret(auth.get("TOKEN_SECRET"), auth.get("TOKEN_SECRET_FILE"), root, "token secret"))
+
+
+OPERATOR_HEADER = "X-Operator-Token"
+
+
+def operator_token(config: dict, root: Path | None = None) -> str:
+    """What unlocks ``/metrics`` and the detailed ``/status`` on the public port:
+    ``AUTH.OPERATOR_TOKEN`` (JOBSIGHT_OPERATOR_TOKEN) or the file ``AUTH.OPERATOR_TOKEN_FILE``."""
+    from jobsight.config import ROOT
+
+    auth = config.get("AUTH", {}) or {}
+    token = read_secret(auth.get("OPERATOR_TOKEN"), auth.get("OPERATOR_TOKEN_FILE"), root or ROOT, "operator token")
+    if len(token) < 24:
+        raise ValueError("AUTH.OPERATOR_TOKEN must be at least 24 characters: `make setup` generates one")
+    return token
 
 
 @dataclass(frozen=True)

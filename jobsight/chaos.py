@@ -33,6 +33,8 @@ WATCHED_SKILL = "Python"
 SANDBOX_ENV = {
     "SCRAPER_SCHEDULE": "true", "DEMO_SOURCES_INTERVAL": "6", "ETL_CATCHUP_SECONDS": "3600",
     "RPC_TIMEOUT": "3", "COORDINATOR_RPC_TIMEOUT": "8", "STATUS_TIMEOUT": "1", "LOG_LEVEL": "INFO",
+    # Every drill client is one address: the writer signs up twice a second.
+    "SIGN_UP_THROTTLE": "100000/hour",
 }
 
 

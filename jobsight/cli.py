@@ -160,7 +160,7 @@ def cmd_status(args) -> int:
     rows = _instances(state) if state else []
     base_url = (state or {}).get("base_url") or supervisor.gateway_url(_load_config(args))
     try:
-        code, status = supervisor.fetch_status(base_url)
+        code, status = supervisor.fetch_status(base_url, headers=supervisor.operator_headers(_load_config(args)))
         gateway = {"code": code, "status": status}
     except OSError as exc:
         code, status, gateway = None, None, {"error": f"gateway not answering: {exc}"}

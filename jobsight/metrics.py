@@ -1,7 +1,8 @@
 """Every Prometheus metric a Jobsight process exports, in one registry per process.
 
-Each service instance serves this registry: the gateway at ``/metrics`` on its HTTP port, the
-others on a port of their own (``METRICS_PORT``, jobsight.adapters.metrics). Prometheus adds
+Each service instance serves this registry on a port of its own (``METRICS_PORT``,
+jobsight.adapters.metrics), which only operators reach; the gateway also answers ``/metrics``
+on its public port to a request with the operator token. Prometheus adds
 ``service`` and ``instance`` to every series from the file the supervisor writes, so no metric
 here carries a ``service`` label of its own; a call to another service says ``target``.
 

@@ -48,7 +48,7 @@ class Instance:
     command: list[str] = field(default_factory=list)
     env: dict | None = None
     port: int | None = None
-    metrics_port: int | None = None  # where Prometheus scrapes it (a gateway: its HTTP port)
+    metrics_port: int | None = None  # where Prometheus scrapes it (METRICS_PORT)
     started_at: float = field(default_factory=time.time)  # wall clock: uptime for `jobsight status`
     started: float = field(default_factory=time.monotonic)
     restarts: int = 0
@@ -100,9 +100,20 @@ def gateway_url(config: dict) -> str:
     return f"http://{host}:{port}"
 
 
-def fetch_status(base_url: str, timeout: float = 3.0) -> tuple[int, dict]:
+def operator_headers(config: dict) -> dict:
+    """The header that gets an operator the detailed /status and /metrics ({} when none is set)."""
+    from jobsight.auth import OPERATOR_HEADER, operator_token
+
     try:
-        with urllib.request.urlopen(f"{base_url}/status", timeout=timeout) as response:
+        return {OPERATOR_HEADER: operator_token(config)}
+    except ValueError:
+        return {}
+
+
+def fetch_status(base_url: str, timeout: float = 3.0, headers: dict | None = None) -> tuple[int, dict]:
+    try:
+        request = urllib.request.Request(f"{base_url}/status", headers=headers or {})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as exc:
         try:
@@ -354,16 +365,15 @@ class Supervisor:
                        "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore"}
                 port = None
                 if service == "gateway":
-                    port = metrics_port = _address(self.config)[1]
+                    port = _address(self.config)[1]
                     if self.balanced:
-                        port = metrics_port = ports[index]
+                        port = ports[index]
                         env.update({"GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port)})
                         # Every peer is then the local HAProxy: believe the client it forwards.
                         env.setdefault("GATEWAY_TRUSTED_PROXIES", "127.0.0.1")
-                else:
-                    # Kept across restarts, so Prometheus finds a restarted instance where it was.
-                    metrics_port = free_port()
-                    env["METRICS_PORT"] = str(metrics_port)
+                # Kept across restarts, so Prometheus finds a restarted instance where it was.
+                metrics_port = free_port()
+                env["METRICS_PORT"] = str(metrics_port)
                 instance = self._spawn(service, index, [self._nameko(), "run", "--config", self.config_path,
                                                         f"services.{service}"], env, port=port)
                 instance.metrics_port = metrics_port
@@ -396,7 +406,7 @@ class Supervisor:
                 raise StartupFailed(f"{instance.label} exited with code {instance.process.returncode}:\n"
                                     f"{_tail(instance.log_path)}")
             try:
-                code, last = fetch_status(self.base_url, timeout=3)
+                code, last = fetch_status(self.base_url, timeout=3, headers=operator_headers(self.config))
                 states = last.get("services") or {}
                 # A partial system (benchmarks start a few services) is healthy when those are.
                 if code == 200 or (states and all(states.get(s) == "ok" for s in self.services)):

@@ -11,6 +11,9 @@ REDIS_PORT=${REDIS_PORT:-6379}
 AMQP_PORT=${AMQP_PORT:-5672}
 TEST_VHOST=${TEST_VHOST:-jobsight_test}
 MIN_PREPARED=64
+# Every instance keeps a few pools (a database per unit of work, the outbox relay's): two
+# replicas of every service, a test suite and a sandboxed drill beside it need more than 100.
+MIN_CONNECTIONS=300
 
 log() { printf '[setup] %s\n' "$*"; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -67,6 +70,13 @@ if [ "$prepared" -lt "$MIN_PREPARED" ]; then
   log "max_prepared_transactions $prepared -> $MIN_PREPARED (two-phase commit)"
   psql_admin -c "ALTER SYSTEM SET max_prepared_transactions = $MIN_PREPARED" >/dev/null
   psql_admin -c "SELECT pg_reload_conf()" >/dev/null  # makes pending_restart visible
+  sleep 0.5
+fi
+connections=$(psql_admin -c "SHOW max_connections")
+if [ "$connections" -lt "$MIN_CONNECTIONS" ]; then
+  log "max_connections $connections -> $MIN_CONNECTIONS"
+  psql_admin -c "ALTER SYSTEM SET max_connections = $MIN_CONNECTIONS" >/dev/null
+  psql_admin -c "SELECT pg_reload_conf()" >/dev/null
   sleep 0.5
 fi
 if [ "$(psql_admin -c "SELECT bool_or(pending_restart) FROM pg_settings")" = "t" ]; then
@@ -239,12 +249,17 @@ fi
 # One random secret per installation signs the bearer tokens (config.yml AUTH.TOKEN_SECRET_FILE):
 # made once, readable by its owner only, never in git (run/ is ignored). JOBSIGHT_TOKEN_SECRET,
 # when set, is used instead and nothing is written.
-SECRET_FILE=${JOBSIGHT_TOKEN_SECRET_FILE:-$(cd "$(dirname "$0")/.." && pwd)/run/token-secret}
-if [ -z "${JOBSIGHT_TOKEN_SECRET:-}" ] && [ ! -s "$SECRET_FILE" ]; then
-  log "generating the token secret ($SECRET_FILE)"
-  mkdir -p "$(dirname "$SECRET_FILE")"
-  (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n' > "$SECRET_FILE")
-fi
-[ -f "$SECRET_FILE" ] && chmod 600 "$SECRET_FILE"
+# The operator token (X-Operator-Token: /metrics and the detailed /status) is made the same way.
+CHECKOUT=$(cd "$(dirname "$0")/.." && pwd)
+make_secret() {  # make_secret FILE GIVEN NAME
+  if [ -z "$2" ] && [ ! -s "$1" ]; then
+    log "generating the $3 ($1)"
+    mkdir -p "$(dirname "$1")"
+    (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$1")
+  fi
+  if [ -f "$1" ]; then chmod 600 "$1"; fi
+}
+make_secret "${JOBSIGHT_TOKEN_SECRET_FILE:-$CHECKOUT/run/token-secret}" "${JOBSIGHT_TOKEN_SECRET:-}" "token secret"
+make_secret "${JOBSIGHT_OPERATOR_TOKEN_FILE:-$CHECKOUT/run/operator-token}" "${JOBSIGHT_OPERATOR_TOKEN:-}" "operator token"
 
 log "infrastructure ready: PostgreSQL :$PGPORT, Redis :$REDIS_PORT (cache ring :6380-6382, Sentinel :26379-26381), RabbitMQ :$AMQP_PORT (management :15672), $(prometheus --version 2>&1 | head -n1 | cut -d' ' -f1-3), $(haproxy -v 2>/dev/null | head -n1 | cut -d' ' -f1-3)"

@@ -10,6 +10,8 @@ from nameko.rpc import rpc
 from jobsight import logs, metrics
 from jobsight.adapters.cache import InsightCache
 from jobsight.adapters.context import RequestContext
+from jobsight.adapters.metrics import MetricsEndpoint
+from jobsight.adapters.operators import Coalesced, OperatorAccess
 from jobsight.adapters.rpc import ServiceRpc, breaker_reports, rpc_settings
 from jobsight.adapters.security import TokenSigning
 from jobsight.adapters.version import WarehouseVersionView
@@ -41,6 +43,9 @@ class GatewayService:
     # warehouse_loaded events keep current (adapters.version).
     warehouse_version = WarehouseVersionView()
     cache = InsightCache()
+    operator = OperatorAccess()
+    status_cache = Coalesced()  # concurrent /status requests share one round of health checks
+    prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -64,7 +69,7 @@ class GatewayService:
     @route("POST", "/sign-up")
     def sign_up(self, request):
         body = self._body(request, inputs.SignUpBody())
-        user = self.users.sign_up(body["name"], body["email"], body["password"])
+        user = self.users.sign_up(body["name"], body["email"], body["password"], self._client(request))
         return 201, {"msg": "Successful sign up", "websocket": self._settings.get("PUBLIC_WS_URL"),
                      "user_id": user["user_id"]}
 
@@ -336,6 +341,15 @@ class GatewayService:
 
     @route("GET", "/status")
     def status(self, request):
+        """Up or down for anyone; every service, circuit, the warehouse and the notifications for
+        an operator (X-Operator-Token). Requests that arrive while the services are being asked
+        share that answer: a flood of /status costs one round of health checks at a time."""
+        code, body = self.status_cache.answer(self._status)
+        if self.operator.allows(request):
+            return code, body
+        return code, {"msg": body["msg"], "status": "ok" if code == 200 else "down"}
+
+    def _status(self):
         timeout = float(self._settings.get("STATUS_TIMEOUT", 2))
         pile = eventlet.GreenPile()
         for backend in BACKENDS:
@@ -405,8 +419,10 @@ class GatewayService:
 
     @route("GET", "/metrics")
     def metrics(self, request):
-        """Prometheus scrape target: this gateway instance's requests, latency, circuits, websocket
-        clients and cache (every other service serves its own on METRICS_PORT)."""
+        """This instance's Prometheus metrics, for an operator (X-Operator-Token); Prometheus
+        scrapes them on METRICS_PORT, which only the local network reaches, like every service's."""
+        if not self.operator.allows(request):
+            raise Forbidden("Operators only: send X-Operator-Token")
         return metrics.exposition()
 
     @route("GET", "/openapi.json")

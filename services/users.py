@@ -13,7 +13,7 @@ from jobsight.adapters.database import DATABASE_AWAY, UnitOfWork
 from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.outbox import OutboxRelay
 from jobsight.adapters import participant as two_phase  # a module: `nameko run` takes every class here for a service
-from jobsight.adapters.security import LoginThrottling, PasswordHashing, TokenSigning
+from jobsight.adapters.security import LoginThrottling, PasswordHashing, SignUpThrottling, TokenSigning
 from jobsight.adapters.units import UsersUnit
 from jobsight.auth import normalize_email
 from jobsight.coordination import operations
@@ -38,6 +38,7 @@ class UsersService(two_phase.TransactionParticipant):
     passwords = PasswordHashing()
     tokens = TokenSigning()
     throttle = LoginThrottling()
+    sign_ups = SignUpThrottling()
     config = Config()
     context = RequestContext()
     prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT
@@ -45,12 +46,18 @@ class UsersService(two_phase.TransactionParticipant):
     # -- accounts -------------------------------------------------------------------------
 
     @rpc(expected_exceptions=JobsightError)
-    def sign_up(self, name, email, password):
+    def sign_up(self, name, email, password, client=""):
+        """A new account. Throttled per client address (each one costs an argon2 hash); an email
+        already taken answers the contract's 409 only after the same hash, so the time taken
+        does not tell whether an account exists."""
         min_length = int(self.config.get("AUTH", {}).get("PASSWORD_MIN_LENGTH", 8))
         name, email, password = check_new_account(name, email, password, min_length)
+        if isinstance(client, str) and client:  # from the gateway; an operator's call is not throttled
+            self.sign_ups.hit(client)
+        password_hash = self.passwords.hash(password)
         if self.uow.accounts.email_taken(email):
             raise Conflict("User already exists")
-        user = self.uow.accounts.create(name, email, self.passwords.hash(password))
+        user = self.uow.accounts.create(name, email, password_hash)
         self.uow.outbox.add("user_signed_up", {"user_id": user.id})
         self.uow.commit()
         return {"user_id": user.id, "name": user.name, "email": user.email}
@@ -65,7 +72,7 @@ class UsersService(two_phase.TransactionParticipant):
         if not self.passwords.verify(user.password_hash if user else None, password):
             self.throttle.record_failure(email, client)
             raise Unauthorized("Invalid email or password")
-        self.throttle.reset(email, client)
+        self.throttle.record_success(email, client)
         token, expires_at = self.tokens.issue(user.id)
         return {"user_id": user.id, "token": token, "expires_at": expires_at}
 

@@ -32,6 +32,7 @@ TEST_ENV = {
     "COORDINATOR_RPC_TIMEOUT": "8",  # a two-phase commit makes several calls of its own
     "STATUS_TIMEOUT": "1",
     "JOBSIGHT_TOKEN_SECRET": secrets.token_urlsafe(48),  # a secret of the run's own: none is published
+    "JOBSIGHT_OPERATOR_TOKEN": secrets.token_urlsafe(32),
     "LOG_LEVEL": "INFO",
     # The suite's systems keep their logs in files; tests that read shipped logs start a log
     # server of their own and point a system at it.
@@ -39,6 +40,10 @@ TEST_ENV = {
     "CACHE_NAMESPACE": f"{_PREFIX}-insights",  # the cache ring is shared with a running system
     "GATEWAY_SOCKET_TIMEOUT": "3",  # a half-sent request is dropped within seconds, not the default 10
     "GATEWAY_CORS_ORIGINS": "https://app.example.test",
+    # Every test client is 127.0.0.1: the per-address throttles would count the whole suite as
+    # one client (test_hostile_input sets its own limits where it tests them).
+    "SIGN_UP_THROTTLE": "100000/hour",
+    "LOGIN_THROTTLE_CLIENT": "100000/15 minutes",
 }
 TEST_ENV.update({
     # The suite's own demo boards, small, and sources run only when a test asks.

@@ -1,5 +1,5 @@
-"""Serves the process's Prometheus registry (jobsight.metrics) on a port of its own, for the
-services without HTTP (the gateway serves ``/metrics`` on its HTTP port).
+"""Serves the process's Prometheus registry (jobsight.metrics) on a port of its own, an
+operator's port (loopback by default, ``METRICS.HOST``), for every service.
 
 The port is config.yml's ``METRICS.PORT`` (``${METRICS_PORT}``: the supervisor gives every
 instance a free one and writes it to the file Prometheus discovers its targets from); 0: no

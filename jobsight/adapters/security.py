@@ -8,22 +8,26 @@ from nameko.extensions import DependencyProvider
 from jobsight.adapters.redis import RedisProvider
 from jobsight.auth import Claims, Passwords, TokenRevocations, Tokens
 from jobsight.errors import ServiceUnavailable, Unauthorized
-from jobsight.ratelimit import LoginThrottle
+from jobsight.ratelimit import LoginThrottle, SignUpThrottle
 
 
 class LoginThrottling(RedisProvider):
+    """A throttle of jobsight.ratelimit with its limits from ``AUTH.THROTTLE``."""
+
+    kind = LoginThrottle
+
     def setup(self):
         super().setup()
-        auth = self.container.config.get("AUTH", {})
-        self.throttle = LoginThrottle(
-            self.client,
-            max_failures=int(auth.get("LOGIN_MAX_FAILURES", 5)),
-            window_seconds=int(auth.get("LOGIN_WINDOW_SECONDS", 900)),
-            max_per_client=int(auth.get("LOGIN_MAX_FAILURES_PER_CLIENT", 50)),
-        )
+        config = self.container.config
+        settings = (config.get("AUTH", {}) or {}).get("THROTTLE") or {}
+        self.throttle = self.kind(config["REDIS_URL"], settings, redis_client=self.client)
 
     def get_dependency(self, worker_ctx):
         return self.throttle
+
+
+class SignUpThrottling(LoginThrottling):
+    kind = SignUpThrottle
 
 
 class _GreenPasswords:

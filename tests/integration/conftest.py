@@ -13,6 +13,14 @@ def http():
         yield session
 
 
+@pytest.fixture(scope="session")
+def operator(config):
+    """The header that makes a request an operator's: the detailed /status, /metrics."""
+    from jobsight.supervisor import operator_headers
+
+    return operator_headers(config)
+
+
 @contextmanager
 def paused(system, service):
     """Freeze every instance of a service (SIGSTOP): it holds its queue but answers nothing."""

@@ -7,15 +7,15 @@ pytestmark = pytest.mark.integration
 BACKENDS = ("users", "scraper", "insights", "etl", "coordinator")
 
 
-def test_status_details_carry_this_instances_circuits(http, gateway):
-    details = http.get(f"{gateway}/status", timeout=10).json()["details"]
+def test_status_details_carry_this_instances_circuits(http, gateway, operator):
+    details = http.get(f"{gateway}/status", timeout=10, headers=operator).json()["details"]
     assert set(details["circuits"]) == set(BACKENDS)
     assert set(details["circuits"].values()) <= {"closed", "half-open", "open"}
 
 
-def test_metrics_give_each_circuit_state_half_open_included(http, gateway):
+def test_metrics_give_each_circuit_state_half_open_included(http, gateway, operator):
     http.get(f"{gateway}/status", timeout=10)
-    body = http.get(f"{gateway}/metrics").text
+    body = http.get(f"{gateway}/metrics", headers=operator).text
     states = [line for line in body.splitlines()
               if line.startswith("jobsight_circuit_state{") and 'target="users"' in line]
     assert sorted(line.split('jobsight_circuit_state="')[1].split('"')[0] for line in states) == \

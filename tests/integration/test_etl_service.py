@@ -198,7 +198,10 @@ def test_status_reports_version_watermark_lag_counts_and_quality(system, n, disp
     assert status["lag"] == {"events": 0, "seconds": 0.0}
     assert status["quality"]["checks"]["no_orphan_bridge_rows"]["ok"]
     assert status["watermark"]["source_updated_at"] and status["last_catch_up_at"]
-    through_gateway = requests.get(system.base_url + "/status", timeout=10).json()["warehouse"]
+    from jobsight.supervisor import operator_headers
+
+    through_gateway = requests.get(system.base_url + "/status", timeout=10,
+                                   headers=operator_headers(system.config)).json()["warehouse"]
     assert through_gateway["version"] >= status["version"] and through_gateway["jobs"]["open"] >= 5
 
 

@@ -69,7 +69,10 @@ def _records(url, prefix, request_id):
 
 
 def _dropped(base_url) -> float:
-    text = requests.get(f"{base_url}/metrics", timeout=5).text
+    from jobsight import config as config_module
+    from jobsight.supervisor import operator_headers
+
+    text = requests.get(f"{base_url}/metrics", timeout=5, headers=operator_headers(config_module.load())).text
     match = re.search(r'^jobsight_log_records_dropped_total\{reason="unavailable"\} (\S+)$', text, re.M)
     return float(match.group(1)) if match else 0.0
 

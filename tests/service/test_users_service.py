@@ -5,7 +5,7 @@ from nameko.testing.services import worker_factory
 from jobsight.adapters.units import UsersUnit
 from jobsight.auth import Passwords, Tokens
 from jobsight.errors import Conflict, NotFound, RateLimited, Unauthorized, ValidationError
-from jobsight.ratelimit import LoginThrottle
+from jobsight.ratelimit import LoginThrottle, SignUpThrottle
 from services.users import UsersService
 
 
@@ -17,7 +17,8 @@ def service(users_session, redis_client, config):
         uow=UsersUnit.of(users_session),
         passwords=Passwords(),
         tokens=Tokens.from_config(config),
-        throttle=LoginThrottle(redis_client, max_failures=3, window_seconds=60),
+        throttle=LoginThrottle(config["REDIS_URL"], {"PAIR": "3/minute"}, redis_client=redis_client),
+        sign_ups=SignUpThrottle(config["REDIS_URL"], {"SIGN_UP": "1000/hour"}, redis_client=redis_client),
         config=config,
     )
 
@@ -100,3 +101,17 @@ def test_bad_rpc_input_raises_typed_errors(service, call):
 def test_unknown_user_is_not_found(service):
     with pytest.raises(NotFound):
         service.get_subscriptions(10**9)
+
+
+def test_sign_up_with_a_taken_email_takes_as_long_as_a_new_one(service, request):
+    import time
+
+    email = unique_email(request)
+    started = time.perf_counter()
+    service.sign_up("Ana", email, "correct horse")
+    new = time.perf_counter() - started
+    started = time.perf_counter()
+    with pytest.raises(Conflict, match="User already exists"):  # the contract's answer, kept
+        service.sign_up("Ana", email, "correct horse")
+    taken = time.perf_counter() - started
+    assert taken > 0.5 * new, (taken, new)  # the same argon2 hash, not a 7 ms shortcut
