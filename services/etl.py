@@ -9,6 +9,7 @@ from nameko.rpc import rpc
 
 from jobsight import health, metrics
 from jobsight.adapters.context import RequestContext
+from jobsight.adapters.database import DATABASE_AWAY
 from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.redis import IntervalLock
 from jobsight.adapters.rpc import ServiceRpc, breaker_reports
@@ -28,7 +29,11 @@ DEFAULT_METRICS_SECONDS = 15
 
 
 def _on(source: str, event_type: str):
-    return event_handler(source, event_type, handler_type=SERVICE_POOL, reliable_delivery=True)
+    # requeue_on_error: an event whose load failed because the warehouse was away goes back to
+    # the queue and is loaded once it returns (loads are idempotent by event id); nameko would
+    # otherwise ack it, and only the next timed catch-up would bring the change in.
+    return event_handler(source, event_type, handler_type=SERVICE_POOL, reliable_delivery=True,
+                         requeue_on_error=True)
 
 
 class EtlService:
@@ -71,14 +76,27 @@ class EtlService:
             event, row = records.job_event(payload)
         except BadPayload as exc:
             return self._reject(event_type, payload, exc)
-        self._loaded(self.warehouse.apply_job_event(event, row))
+        self._apply(event_type, event, lambda: self.warehouse.apply_job_event(event, row))
 
     def _load_subscription_event(self, event_type, payload, delta):
         try:
             event, _, skill = records.subscription_event(payload)
         except BadPayload as exc:
             return self._reject(event_type, payload, exc)
-        self._loaded(self.warehouse.apply_subscription_event(event, skill, delta))
+        self._apply(event_type, event, lambda: self.warehouse.apply_subscription_event(event, skill, delta))
+
+    def _apply(self, event_type, event, load):
+        try:
+            result = load()
+        except DATABASE_AWAY:
+            raise  # back to the queue: loaded once the warehouse answers again
+        except Exception:
+            # Anything else would fail the same way on every redelivery: logged, and left to
+            # the catch-up by watermark, which reads the job from its owner.
+            log.exception("could not load %s event %s", event_type, event.get("event_id"),
+                          extra={"event_type": event_type, "event_id": event.get("event_id")})
+            return
+        self._loaded(result)
 
     def _reject(self, event_type, payload, exc):
         # Returning (not raising) acks the message: a bad payload never blocks the queue.

@@ -109,7 +109,9 @@ class JsonWsgiApp(WsgiApp):
         self.origins = allowed_origins(server.container.config)
 
     def __call__(self, environ, start_response):
-        bounded = environ.get("PATH_INFO") not in UNBOUNDED_PATHS
+        # A websocket lives for hours: it counts against MAX_CONNECTIONS, not requests in flight.
+        bounded = (environ.get("PATH_INFO") not in UNBOUNDED_PATHS
+                   and environ.get("HTTP_UPGRADE", "").lower() != "websocket")
         if bounded and self.in_flight >= self.max_in_flight:
             # Full: say so at once rather than queue (the client retries after a second).
             busy = error_response(ServiceUnavailable("This gateway is busy; try again shortly", retry_after=1),

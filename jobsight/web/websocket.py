@@ -41,6 +41,9 @@ from jobsight.web.server import JsonWebServer, request_id_of
 log = logging.getLogger("jobsight.websocket")
 MAX_PENDING = 500  # notifications queued for one client before it is considered dead
 MAX_FRAME_BYTES = 16 * 1024
+# A socket may idle this long between frames (HAProxy's tunnel timeout is the same): the
+# server's read timeout (GATEWAY.LIMITS.SOCKET_TIMEOUT) is for requests, not for open sockets.
+IDLE_SECONDS = 3600
 REPORT_SECONDS = 5
 STATS_KEY = "jobsight:websocket:instances"
 
@@ -272,6 +275,10 @@ class WebSocketRoute(Entrypoint):
 
     def _session(self, context_data: dict, session: dict, ws) -> None:
         user_id = session["user_id"]
+        try:
+            ws.socket.settimeout(IDLE_SECONDS)
+        except (AttributeError, OSError):
+            pass
         client = Client(ws, user_id, self.hub, session.get("token_id"), session.get("expires_at"))
         self.hub.add(client)  # registered first, so nothing created meanwhile is missed
         try:

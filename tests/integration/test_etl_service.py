@@ -120,10 +120,15 @@ def etl_stopped(system):
     try:
         yield
     finally:
+        import tempfile
+
+        # Its own run directory: the system's file of Prometheus targets is the system's to write.
         restarted = Supervisor(system.config, system.config_path, replicas=max(len(instances), 1),
-                           log_dir=system.log_dir, services=("etl",), out=open(os.devnull, "w"))
+                               log_dir=system.log_dir, services=("etl",), out=open(os.devnull, "w"),
+                               run_dir=tempfile.mkdtemp(prefix="etl-restarted-"))
         restarted.start()
         system.instances.extend(restarted.instances)
+        system.write_state()
 
 
 def test_events_keep_the_warehouse_identical_to_jobs_db(n, dispatch, engines, clean):

@@ -187,3 +187,14 @@ def test_only_configured_origins_may_call_from_a_browser(http, gateway, config, 
         websocket.create_connection(url, timeout=10, origin="https://evil.example")
     assert refused.value.status_code == 403
     websocket.create_connection(url, timeout=10, origin=own).close()
+
+
+def test_an_idle_websocket_outlives_the_request_read_timeout(http, gateway, config, account):
+    token = account["login"]().json()["token"]
+    ws = websocket.create_connection(gateway.replace("http://", "ws://") + f"/ws?token={token}", timeout=15)
+    try:
+        time.sleep(float(config["GATEWAY"]["LIMITS"]["SOCKET_TIMEOUT"]) + 2)  # silent past the read timeout
+        ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(ws.recv())["type"] == "pong"
+    finally:
+        ws.close()
