@@ -269,7 +269,8 @@ def _all_match(column, query: tm.Keywords, candidates: list) -> ColumnElement:
     conditions = [column.contains(_array(plain))] if plain else []
     conditions += [column.overlap(found) for term, found in zip(query.terms, candidates)
                    if term.typos or term.also]
-    return and_(*conditions)
+    # Keywords with no term ("¼", a lone letter) match nothing: and_() of nothing is no SQL at all.
+    return and_(*conditions) if conditions else literal(False)
 
 
 def title_match(titles: Titles, query: tm.Keywords):

@@ -32,8 +32,14 @@ def _error(description: str) -> tuple:
     return description, s.Message
 
 
-_COMMON = {400: _error("Invalid input"), 500: _error("Internal error (the body names the request id)"),
-           503: _error("A service is unavailable"), 504: _error("A service did not answer in time")}
+_COMMON = {400: _error("Invalid input (control characters included, in any string)"),
+           414: _error("URL longer than 8 KB"),
+           500: _error("Internal error (the body names the request id)"),
+           503: _error("A service is unavailable, or this gateway is busy (see Retry-After)"),
+           504: _error("A service did not answer in time")}
+_BODY = {413: _error("Body larger than GATEWAY.MAX_BODY_BYTES"), 415: _error("Body not sent as application/json")}
+# Every string the gateway takes: no control characters (tab, newline and carriage return are text).
+TEXT_PATTERN = "^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
 _AUTH = {401: _error("Missing, invalid or expired token")}
 
 
@@ -61,9 +67,12 @@ def _insight(path: str, summary: str, answer: type[Schema], query: type[Schema] 
 
 _ROUTES = (
     _Route("post", "/sign-up", "Create an account", body=s.SignUp,
-           responses={201: ("Signed up", s.SignedUp), 409: _error("User already exists")}),
+           responses={201: ("Signed up", s.SignedUp), 409: _error("User already exists"),
+                      403: _error("Sent from a page of another origin"),
+                      429: _error("Too many sign-ups from this address; see Retry-After")}),
     _Route("post", "/login", "Log in and get a bearer token", body=LoginBody,
            responses={200: ("Logged in", s.LoggedIn), 401: _error("Invalid email or password"),
+                      403: _error("Sent from a page of another origin"),
                       429: _error("Too many attempts; see Retry-After")}),
     _Route("post", "/logout", "Revoke this bearer token everywhere (its websockets close)", auth=True,
            responses={200: ("Logged out", s.Message), 401: _error("Missing, invalid or already revoked token")}),
@@ -134,8 +143,10 @@ _ROUTES = (
            common_errors=False, responses={200: ("Alive", s.Liveness)}),
     _Route("get", "/openapi.json", "This document", common_errors=False,
            responses={200: ("OpenAPI 3 document", None)}),
-    _Route("get", "/metrics", "Prometheus metrics of this gateway instance (text format)", common_errors=False,
-           responses={200: ("Prometheus text exposition", fields.String(), "text/plain")}),
+    _Route("get", "/metrics", "Prometheus metrics of this gateway instance (text format), for operators "
+           "(X-Operator-Token)", common_errors=False,
+           responses={200: ("Prometheus text exposition", fields.String(), "text/plain"),
+                      403: _error("Operators only")}),
 )
 
 
@@ -150,7 +161,8 @@ def _content(body, media_type: str, converter) -> dict:
 
 
 def _operation(route: _Route, converter) -> dict:
-    responses = {**route.responses, **(_AUTH if route.auth else {}), **(_COMMON if route.common_errors else {})}
+    responses = {**route.responses, **(_AUTH if route.auth else {}), **(_COMMON if route.common_errors else {}),
+                 **(_BODY if route.body is not None else {})}
     operation = {"summary": route.summary, "responses": {}}
     for status, (description, body, *media_type) in responses.items():
         response = {"description": description}
@@ -181,4 +193,19 @@ def openapi_document() -> dict:
         operations.setdefault(route.path, {})[route.method] = _operation(route, marshmallow.converter)
     for path, by_method in operations.items():
         spec.path(path=path, operations=by_method)
-    return spec.to_dict()
+    document = spec.to_dict()
+    _state_text_rule(document)
+    return document
+
+
+def _state_text_rule(node) -> None:
+    """Every string parameter and body field states the control-character rule the gateway
+    enforces (jobsight.web.inputs.check_text), unless it has a stricter pattern of its own."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and "pattern" not in node and "enum" not in node and "format" not in node:
+            node["pattern"] = TEXT_PATTERN
+        for value in node.values():
+            _state_text_rule(value)
+    elif isinstance(node, list):
+        for value in node:
+            _state_text_rule(value)

@@ -198,3 +198,12 @@ def test_an_idle_websocket_outlives_the_request_read_timeout(http, gateway, conf
         assert json.loads(ws.recv())["type"] == "pong"
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize("path", ["/generate-insight-skills-by-demand/%C2%BC", "/generate-insight-average-experience/%C4%9D",
+                                  "/insights/co-skills?keywords=%C2%BC", "/find-jobs?title=%C2%BC", "/jobs?q=%C2%BC"])
+def test_keywords_without_a_single_term_answer_without_a_server_error(http, gateway, path):
+    # "¼" or a lone letter: no word to match. Found by Schemathesis: the SQL of an empty match was empty.
+    response = http.get(gateway + path)
+    assert response.status_code < 500, response.text[:300]
+    assert response.headers["Content-Type"] == "application/json"
