@@ -198,7 +198,10 @@ class AverageSalary(Documented):
 
 
 class Status(Documented):
+    """Anyone gets ``msg`` and ``status``; an operator (X-Operator-Token) every service too."""
+
     msg = fields.String()
+    status = fields.String(validate=validate.OneOf(["ok", "down"]))
     services = fields.Dict(values=fields.String(validate=validate.OneOf(["ok", "down"])))
 
 

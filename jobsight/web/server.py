@@ -15,6 +15,7 @@ import time
 import uuid
 from functools import partial
 
+import eventlet
 from eventlet.event import Event
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
@@ -125,16 +126,17 @@ class JsonWsgiApp(WsgiApp):
         finally:
             self.in_flight -= bounded
 
-    def _secure(self, environ, response) -> None:
+    def _secure(self, environ, response, app: bool = False) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if response.mimetype == "application/json" or not response.mimetype:
-            response.headers.setdefault("Content-Security-Policy", API_CSP)
+        if app:
+            return  # the web app's own pages and assets: same origin only, their own CSP
+        response.headers.setdefault("Content-Security-Policy", API_CSP)
         origin = (environ.get("HTTP_ORIGIN") or "").strip().rstrip("/")
         if origin and origin.lower() in self.origins:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Expose-Headers"] = "X-Request-ID, Retry-After"
-        response.headers.add("Vary", "Origin")
+        response.headers.add("Vary", "Origin")  # the API's answer depends on the Origin
 
     def _preflight(self, environ):
         """A browser asking whether another origin's page may call: yes for a configured origin."""
@@ -178,7 +180,7 @@ class JsonWsgiApp(WsgiApp):
         except JobsightError as exc:
             response = error_response(exc, request_id)
         if hasattr(response, "headers"):  # a websocket upgrade is a bare WSGI app
-            self._secure(environ, response)
+            self._secure(environ, response, app=route == "app")
             response.headers[REQUEST_ID_HEADER] = request_id
             traceparent = traceparent_for(request_id)
             if traceparent:
@@ -190,6 +192,31 @@ class JsonWsgiApp(WsgiApp):
                 "duration_ms": round(took * 1000, 2),
                 "http": {"request": {"method": request.method}, "response": {"status_code": response.status_code}}})
         return response(environ, start_response)
+
+
+CLIENT_CLOSED = 499  # the status proxies log for a request its client abandoned
+ABANDON_CHECK_SECONDS = 0.5
+
+
+class ClientGone(Exception):
+    pass
+
+
+def _client_socket(environ):
+    """The client's real socket under eventlet's wsgi input, or None."""
+    stream = environ.get("eventlet.input")
+    raw = getattr(getattr(getattr(stream, "rfile", None), "raw", None), "_sock", None)
+    return getattr(raw, "fd", raw)
+
+
+def _closed(raw) -> bool:
+    """The peer closed its end: a read would return end of file (pipelined bytes are not)."""
+    try:
+        return raw.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return True
 
 
 class _Answered(Exception):
@@ -280,18 +307,42 @@ class JsonRoute(HttpRequestHandler):
         return json_response(status, payload, headers)
 
     def handle_request(self, request):
-        # nameko's own version, with the request id in error bodies.
+        # nameko's own version, with the request id in error bodies, and the worker cancelled
+        # when its client goes away before the answer.
         request.shallow = False
         try:
             context_data = self.server.context_data_from_headers(request)
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             event = Event()
-            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
-                                        handle_result=partial(self.handle_result, event))
-            return self.response_from_result(event.wait())
+            worker_ctx = self.container.spawn_worker(self, args, kwargs, context_data=context_data,
+                                                     handle_result=partial(self.handle_result, event))
+            watcher = eventlet.spawn(self._cancel_if_abandoned, request.environ, worker_ctx, event)
+            try:
+                return self.response_from_result(event.wait())
+            finally:
+                watcher.kill()
+        except ClientGone as exc:
+            return json_response(CLIENT_CLOSED, {"msg": str(exc), "code": "client_closed_request"})
         except Exception as exc:
             return error_response(exc, request_id_of(request.environ))
+
+    def _cancel_if_abandoned(self, environ, worker_ctx, event) -> None:
+        """While the worker runs, look at the client's socket every half second: once the
+        client has closed it, the worker is killed and the request ends (counted as 499)."""
+        raw = _client_socket(environ)
+        if raw is None:
+            return
+        while not event.ready():
+            eventlet.sleep(ABANDON_CHECK_SECONDS)
+            if event.ready() or not _closed(raw):
+                continue
+            worker = self.container._worker_threads.get(worker_ctx)
+            if worker is not None:
+                worker.kill()
+            if not event.ready():
+                event.send_exception(ClientGone("The client closed the connection before the answer"))
+            return
 
 
 route = JsonRoute.decorator

@@ -54,7 +54,7 @@ def test_sigkill_one_instance_loses_no_read_and_no_write(drills, service):
     assert row.recover_seconds is not None, f"{service} did not come back"
     assert row.notes["restarts"] == 1
     assert row.requests > 20 and row.failed == 0, clean(row)
-    assert row.max_latency < DEADLINE, row.slowest
+    assert row.max_latency < LONGEST, row.slowest  # never a hang (HAProxy's retry of a read included)
     writes = row.writes
     assert writes["acknowledged"] > 0 and writes["lost"] == 0 and writes["twice"] == 0, writes
     # A write may fail, clearly: never a 500. A sign-up in flight on the gateway that dies is

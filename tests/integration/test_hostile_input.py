@@ -207,3 +207,27 @@ def test_keywords_without_a_single_term_answer_without_a_server_error(http, gate
     response = http.get(gateway + path)
     assert response.status_code < 500, response.text[:300]
     assert response.headers["Content-Type"] == "application/json"
+
+
+def test_an_abandoned_request_is_cancelled_not_left_running(http, gateway, system, account, operator):
+    from tests.integration.conftest import paused, wait_for
+
+    user, token = account["user_id"], account["login"]().json()["token"]
+    path = f"/get-subscriptions/{user}"
+
+    def cancelled() -> float:
+        body = http.get(f"{gateway}/metrics", headers=operator).text
+        series = f'jobsight_http_requests_total{{method="GET",route="/get-subscriptions/<user_id>",status="499"}}'
+        line = next((line for line in body.splitlines() if line.startswith(series + " ")), None)
+        return float(line.rsplit(" ", 1)[1]) if line else 0.0
+
+    before = cancelled()
+    with paused(system, "users"):  # the call would wait for its whole deadline
+        sock = _raw(gateway)
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n".encode())
+        time.sleep(0.3)
+        sock.close()  # the client gives up
+        started = time.monotonic()
+        # Cancelled within about a second, well before the 3 s deadline would have ended it.
+        assert wait_for(lambda: cancelled() > before, 2.5, interval=0.2), "the abandoned request kept running"
+        assert time.monotonic() - started < 2.5
