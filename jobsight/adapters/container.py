@@ -25,6 +25,14 @@ log = logging.getLogger("jobsight.container")
 
 class ResilientContainer(ServiceContainer):
     survived = 0  # faults after a worker's method that nameko would have died of
+    ready = False  # every extension started: the gateway's /health/live says so (jobsight.web.server)
+
+    def start(self):
+        # nameko starts the web server and the RPC reply consumer side by side: a gateway that
+        # took a request before its reply queue was consumed would lose the reply (a 504).
+        self.ready = False
+        super().start()
+        self.ready = True
 
     def _survive(self, stage: str, worker_ctx, exc: Exception) -> None:
         type(self).survived += 1

@@ -110,6 +110,10 @@ class JsonWsgiApp(WsgiApp):
         self.origins = allowed_origins(server.container.config)
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") in UNBOUNDED_PATHS and not getattr(self.server.container, "ready", True):
+            # Still starting (its RPC replies may not be consumed yet): out of rotation for now.
+            starting = json_response(503, {"status": "starting"})
+            return starting(environ, start_response)
         # A websocket lives for hours: it counts against MAX_CONNECTIONS, not requests in flight.
         bounded = (environ.get("PATH_INFO") not in UNBOUNDED_PATHS
                    and environ.get("HTTP_UPGRADE", "").lower() != "websocket")
