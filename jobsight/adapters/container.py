@@ -7,20 +7,22 @@ concerns one request. Here it fails that request (the caller's deadline answers 
 message is redelivered, and handlers are idempotent) and is logged and counted; the process,
 and every other request it serves, goes on.
 
-A worker that raised because its database is away (a lost or refused connection) answers
-``ServiceUnavailable`` (HTTP 503, retry later) rather than an internal error: the caller learns
-it is transient, and its breaker counts it as the service failing.
+A worker that raised because its database or Redis is away (a lost or refused connection, a
+timeout) answers ``ServiceUnavailable`` (HTTP 503, retry later) rather than an internal error:
+the caller learns it is transient, and its breaker counts it as the service failing.
 """
 from __future__ import annotations
 
 import logging
 
+import redis
 from nameko.containers import ServiceContainer
 
 from jobsight.adapters.database import DATABASE_AWAY
 from jobsight.errors import ServiceUnavailable
 
 log = logging.getLogger("jobsight.container")
+REDIS_AWAY = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 class ResilientContainer(ServiceContainer):
@@ -43,8 +45,9 @@ class ResilientContainer(ServiceContainer):
     @staticmethod
     def _transient(worker_ctx, exc_info):
         """A database that went away becomes ServiceUnavailable; anything else is kept."""
-        if exc_info is not None and isinstance(exc_info[1], DATABASE_AWAY):
-            error = ServiceUnavailable(f"The {worker_ctx.service_name} service's database is unavailable; "
+        if exc_info is not None and isinstance(exc_info[1], DATABASE_AWAY + REDIS_AWAY):
+            what = "database" if isinstance(exc_info[1], DATABASE_AWAY) else "Redis"
+            error = ServiceUnavailable(f"The {worker_ctx.service_name} service's {what} is unavailable; "
                                        "try again shortly")
             error.__cause__ = exc_info[1]
             return type(error), error, exc_info[2]

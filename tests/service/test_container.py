@@ -49,6 +49,12 @@ class DatabaseAway:
         raise OperationalError("INSERT ...", {}, Exception("terminating connection due to administrator command"))
 
     @rpc
+    def throttle(self):
+        import redis
+
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    @rpc
     def bug(self):
         raise KeyError("a real bug")
 
@@ -67,6 +73,12 @@ def test_a_database_that_went_away_answers_service_unavailable_and_a_bug_stays_a
                 proxy.write()
             except ServiceUnavailable as exc:
                 assert "database is unavailable" in exc.message
+            else:
+                raise AssertionError("no error")
+            try:
+                proxy.throttle()
+            except ServiceUnavailable as exc:
+                assert "Redis is unavailable" in exc.message
             else:
                 raise AssertionError("no error")
             try:
