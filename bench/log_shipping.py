@@ -25,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests  # noqa: E402
 
+from jobsight.sandbox import drop_databases, ensure_vhost  # noqa: E402
+
 PG = os.environ.get("BENCH_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
 PREFIX = "jobsight_bench_logs"
 AIM = 1.05
@@ -34,25 +36,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _ensure_vhost(vhost: str) -> None:
-    api, auth = "http://127.0.0.1:15672/api", ("guest", "guest")
-    requests.put(f"{api}/vhosts/{vhost}", auth=auth, timeout=10).raise_for_status()
-    requests.put(f"{api}/permissions/{vhost}/guest", auth=auth, timeout=10,
-                 json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
-
-
-def _drop_databases(uris) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    for uri in uris:
-        url = make_url(uri)
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _rss_mb(pid: int) -> float:
@@ -96,14 +79,14 @@ def main() -> int:
     from jobsight.migrate import upgrade_all
     from jobsight.supervisor import Supervisor
 
-    _drop_databases(uris.values())
+    drop_databases(uris.values())
     upgrade_all(config_module.load())
     server = OsmemServer.start(addr=f"127.0.0.1:{_free_port()}", japanese=False)
     systems, log_root = {}, Path(tempfile.mkdtemp(prefix="bench-logs-"))
     try:
         for name, shipping in (("on", "true"), ("off", "false")):
             port, vhost = _free_port(), f"{PREFIX}_{name}"
-            _ensure_vhost(vhost)
+            ensure_vhost(vhost)
             env = {"LOGS_SHIPPING": shipping, "LOGS_ELASTICSEARCH_URL": server.url, "LOGS_INDEX_PREFIX": PREFIX,
                    "GATEWAY_PORT": str(port), "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}",
                    "RPC_TIMEOUT": "30"}
@@ -147,7 +130,7 @@ def main() -> int:
         for runner in systems.values():
             runner.stop()
         server.close()
-        _drop_databases(uris.values())
+        drop_databases(uris.values())
     return 0
 
 

@@ -137,7 +137,8 @@ class Load:
             thread.join(self.timeout + 5)
 
 
-def wait_for(predicate, timeout: float, interval: float = 0.25):
+def wait_for(predicate, timeout: float, interval: float = 0.2):
+    """``predicate()`` once it is truthy, polling every ``interval`` s; its last value at ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

@@ -6,6 +6,8 @@ from contextlib import contextmanager
 import pytest
 import requests
 
+from jobsight.chaos import wait_for  # noqa: F401  (the tests' one polling helper)
+
 
 @pytest.fixture
 def http():
@@ -59,19 +61,6 @@ def scraper_events(system, config):
 
     yield drain
     connection.release()
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.2):
-    """``predicate()`` once it is truthy, polling every ``interval`` s; its last value at ``timeout``."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
 
 
 def wait_for_quiet_queues(config, seconds: float = 180.0) -> None:
