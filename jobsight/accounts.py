@@ -1,8 +1,6 @@
 """Accounts and skill subscriptions: the users service's domain logic over users_db."""
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -11,10 +9,9 @@ from jobsight import validate
 from jobsight.auth import validate_email, validate_password
 from jobsight.db.users import Subscription, User
 from jobsight.errors import Conflict, NotFound, ValidationError
+from jobsight.normalize.skills import skill_name
 
 MAX_NAME_LENGTH = 100
-MAX_SKILL_LENGTH = 64
-_SKILL = re.compile(r"^[\w][\w .+#/&-]*$", re.UNICODE)
 
 
 def validate_name(name) -> str:
@@ -24,17 +21,6 @@ def validate_name(name) -> str:
     if len(name) > MAX_NAME_LENGTH:
         raise ValidationError(f"Name too long (at most {MAX_NAME_LENGTH} characters)")
     return name
-
-
-def validate_skill(skill) -> str:
-    if not isinstance(skill, str):
-        raise ValidationError("Skill must be a string")
-    skill = " ".join(skill.split())
-    if not skill:
-        raise ValidationError("Skill is required")
-    if len(skill) > MAX_SKILL_LENGTH or not _SKILL.match(skill):
-        raise ValidationError("Invalid skill name")
-    return skill
 
 
 def user_to_dict(user: User) -> dict:
@@ -101,7 +87,7 @@ class Accounts:
 
     def subscribe(self, user_id: int, skill) -> tuple[str, bool]:
         """Add a skill subscription; returns (skill, created). Subscribing twice is a no-op."""
-        skill = validate_skill(skill)
+        skill = skill_name(skill)
         self.get(user_id)
         key = skill.lower()
         existing = self.session.scalar(
@@ -133,7 +119,7 @@ class Accounts:
         return {skill: n for skill, n in rows}
 
     def unsubscribe(self, user_id: int, skill) -> bool:
-        skill = validate_skill(skill)
+        skill = skill_name(skill)
         self.get(user_id)
         sub = self.session.scalar(
             select(Subscription).where(Subscription.user_id == user_id, Subscription.skill_key == skill.lower()))

@@ -45,6 +45,22 @@ class NotFound(JobsightError):
 
 
 @deserialize_to_instance
+class UnknownSkill(NotFound):
+    """A skill the taxonomy does not know, named in a path, a filter or a saved search: a 404 like
+    any other unknown resource (GET /skills lists the known ones)."""
+
+    code = "unknown_skill"
+
+
+@deserialize_to_instance
+class UnknownPlace(NotFound):
+    """A location filter that names no city, country or country code: "Atlantis" is a city the
+    filter looks for, "worldwide" or "!!!" name none."""
+
+    code = "unknown_place"
+
+
+@deserialize_to_instance
 class Conflict(JobsightError):
     status = 409
     code = "conflict"

@@ -20,16 +20,16 @@ from sqlalchemy.orm import Session
 from jobsight.db.users import (Notification, ProcessedEvent, SavedSearch, SavedSearchKey, SavedSearchTerm,
                                Subscription, User)
 from jobsight import textmatch, validate
-from jobsight.errors import NotFound, ValidationError
+from jobsight.errors import Conflict, NotFound, ValidationError
 from jobsight.events import JobPayload, Salary
 from jobsight.normalize import default_taxonomy
-from jobsight.validate import normalize_keywords
+from jobsight.validate import MAX_TEXT_FILTER, normalize_keywords
 
 MAX_SEARCHES_PER_USER = 50
 MAX_SEARCH_SKILLS = 10
 MAX_SALARY = 10_000_000
 WORKPLACES = ("remote", "hybrid", "onsite")
-_LOCATION = re.compile(r"^[\w .,'()-]{1,100}$", re.UNICODE)
+_LOCATION = re.compile(r"^[\w .,'()-]+$", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def parse_search(data) -> SearchSpec:
     keywords = normalize_keywords(data["keywords"])
     location = data.get("location")
     if location is not None:
-        if not isinstance(location, str) or not _LOCATION.match(location.strip()):
+        if not isinstance(location, str) or len(location) > MAX_TEXT_FILTER or not _LOCATION.match(location.strip()):
             raise ValidationError("location must be a place name of at most 100 characters")
         location = " ".join(location.split())
     remote = data.get("remote")
@@ -73,17 +73,17 @@ def parse_search(data) -> SearchSpec:
                 not math.isfinite(salary_min) or not 0 <= salary_min <= MAX_SALARY:
             raise ValidationError(f"salary_min must be an annual amount in EUR between 0 and {MAX_SALARY:,}")
         salary_min = float(salary_min)
-    skills = data.get("skills") or []
+    skills = data.get("skills")
+    skills = [] if skills is None else skills
     if not isinstance(skills, list) or len(skills) > MAX_SEARCH_SKILLS or \
             not all(isinstance(s, str) for s in skills):
         raise ValidationError(f"skills must be a list of at most {MAX_SEARCH_SKILLS} skill names")
     canonical = []
     taxonomy = default_taxonomy()
     for skill in skills:
-        name = taxonomy.canonical(skill.strip())
-        if name is None:
-            raise ValidationError(f"Unknown skill '{skill}'")
-        canonical.append(name)
+        if not skill.strip():
+            raise ValidationError("skills must not be empty names")
+        canonical.append(taxonomy.require(skill))
     return SearchSpec(keywords, location, remote, salary_min, tuple(sorted(set(canonical))))
 
 
@@ -100,7 +100,7 @@ class SavedSearches:
     def add(self, user_id: int, spec: SearchSpec) -> dict:
         count = self.session.scalar(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user_id))
         if count >= MAX_SEARCHES_PER_USER:
-            raise ValidationError(f"At most {MAX_SEARCHES_PER_USER} saved searches per user")
+            raise Conflict(f"At most {MAX_SEARCHES_PER_USER} saved searches per user; delete one first")
         terms, keys = index_rows(spec.keywords)
         search = SavedSearch(user_id=user_id, keywords=spec.keywords, term_count=len({t["position"] for t in terms}),
                              location=spec.location, remote=spec.remote, salary_min=spec.salary_min,

@@ -6,15 +6,13 @@ Nothing here commits: the caller does.
 """
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from jobsight.db.jobs import Skill
 from jobsight.errors import ValidationError
-from jobsight.normalize.skills import Taxonomy
+from jobsight.normalize.skills import Taxonomy, skill_name
 
 
 def seed(session: Session, taxonomy: Taxonomy | None = None) -> int:
@@ -76,23 +74,9 @@ def untrack_requested(session: Session, name: str) -> bool:
     return session.execute(delete(Skill).where(Skill.name == name, Skill.requested_by_users.is_(True))).rowcount == 1
 
 
-# A requested skill's name: letters, digits and the marks skill names use (C++, C#, Node.js,
-# CI/CD, R&D); at least one letter, at most 64 characters, at most 4 words.
-_SKILL_NAME = re.compile(r"^[^\W_][\w .+#/&-]*$", re.UNICODE)
-MAX_SKILL_WORDS = 4
-
-
 def proposed_skill(value) -> tuple[str, list[str]]:
     """A name a subscriber asks to track: its display form and its normalized aliases, or a
     ``ValidationError`` saying why it cannot be a skill."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError("A skill name is required")
-    name = " ".join(value.split())
-    if len(name) > 64:
-        raise ValidationError("A skill name has at most 64 characters")
-    if not _SKILL_NAME.match(name) or not any(ch.isalpha() for ch in name):
-        raise ValidationError("A skill name needs a letter and may use only letters, digits, spaces and . + # / & -")
-    if len(name.split()) > MAX_SKILL_WORDS:
-        raise ValidationError(f"A skill name has at most {MAX_SKILL_WORDS} words; that reads like a sentence")
+    name = skill_name(value)
     folded = name.casefold()
     return name, sorted({folded, folded.replace(" ", ""), folded.replace(" ", "-")} - {name})

@@ -7,7 +7,7 @@ import math
 import re
 from datetime import datetime
 
-from jobsight.errors import ValidationError
+from jobsight.errors import UnknownPlace, ValidationError
 from jobsight.normalize.location import parse_location
 
 INT64_MAX = 2**63 - 1
@@ -114,10 +114,9 @@ def filter_text(value, name: str, max_length: int = MAX_TEXT_FILTER) -> str | No
         return None
     if not isinstance(value, str):
         raise ValidationError(f"{name} must be text")
-    value = " ".join(value.split())
-    if len(value) > max_length:
+    if len(value) > max_length:  # as sent, as the OpenAPI document's maxLength counts
         raise ValidationError(f"{name} too long (at most {max_length} characters)")
-    return value
+    return " ".join(value.split())
 
 
 def whole_number(value, name: str, low: int, high: int) -> int | None:
@@ -145,9 +144,11 @@ def place(value) -> tuple[str | None, str | None]:
     value = filter_text(value, "location")
     if value is None:
         return None, None
+    if not any(char.isalnum() for char in value):
+        raise ValidationError("location must contain at least one letter or digit")
     if len(value) == 2 and value.isalpha():
         return value.upper(), None
     city, _, country = parse_location(value)
     if city is None and country is None:
-        raise ValidationError(f"location '{value}' names no place (give a city, a country or a country code)")
+        raise UnknownPlace(f"location '{value}' names no place (give a city, a country or a country code)")
     return country, city

@@ -26,14 +26,14 @@ MAX_SKILL_LENGTH = 64
 
 def skill_name(value, taxonomy=None) -> str:
     """The canonical name of a skill the taxonomy knows ("k8s" → "Kubernetes"). An unknown skill is
-    a 400, not an empty answer, so a typo ("pyton") is told rather than answered with nothing."""
+    a 404 (``UnknownSkill``), not an empty answer, so a typo ("pyton") is told rather than answered
+    with nothing."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError("skill must be a non-empty skill name")
     value = " ".join(value.split())
-    found = (taxonomy or default_taxonomy()).canonical(value) if len(value) <= MAX_SKILL_LENGTH else None
-    if found is None:
-        raise ValidationError(f"Unknown skill '{value[:MAX_SKILL_LENGTH]}'")
-    return found
+    if len(value) > MAX_SKILL_LENGTH:
+        raise ValidationError(f"skill too long (at most {MAX_SKILL_LENGTH} characters)")
+    return (taxonomy or default_taxonomy()).require(value, MAX_SKILL_LENGTH)
 
 
 bounded_int = validate.optional_integer
@@ -45,9 +45,8 @@ def optional_keywords(value) -> str | None:
 
 
 def salary_filters(skill=None, title=None, location=None) -> dict:
-    """The validated filters of a salary question: at least one of skill, title and location."""
-    if skill is None and title is None and location is None:
-        raise ValidationError("Give at least one of 'skill', 'title' and 'location'")
+    """The validated filters of a salary question: any of skill, title and location; none is
+    every open job."""
     filters = {}
     if skill is not None:
         filters["skill"] = skill_name(skill)
@@ -55,8 +54,6 @@ def salary_filters(skill=None, title=None, location=None) -> dict:
         filters["title"] = normalize_keywords(title)
     if location is not None:
         country, city = validate.place(location)
-        if country is None and city is None:
-            raise ValidationError("location must name a city, a country or a country code")
         filters.update({k: v for k, v in (("country", country), ("city", city)) if v is not None})
     return filters
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from jobsight.errors import UnknownSkill, ValidationError
 from jobsight.normalize.patterns import lower_same_length
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "skills.yml"
@@ -49,6 +50,28 @@ _NEGATION_AFTER = re.compile(
     r"(?:required|needed|necessary|a\s+must|mandatory|erforderlich|notwendig|n[öo]tig)\b"
     r"|^\s*(?:\w+\s+)?(?:nu\s+este|nu\s+e)\s+(?:necesar|obligatoriu)"
 )
+
+
+# A skill's name, known or proposed: letters, digits and the marks skill names use (.NET, C++, C#,
+# Node.js, CI/CD, R&D); at least one letter, at most 64 characters and 4 words.
+MAX_SKILL_NAME_LENGTH, MAX_SKILL_WORDS = 64, 4
+_SKILL_NAME = re.compile(r"^\.?[^\W_][\w .+#/&-]*$")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def skill_name(value) -> str:
+    """``value`` as a skill's display name (whitespace collapsed), or a ``ValidationError`` saying
+    why it cannot name one. The OpenAPI document states the same rule as a pattern."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("A skill name is required")
+    name = " ".join(value.split())
+    if len(name) > MAX_SKILL_NAME_LENGTH:
+        raise ValidationError(f"A skill name has at most {MAX_SKILL_NAME_LENGTH} characters")
+    if not _SKILL_NAME.match(name) or not _LETTER.search(name):
+        raise ValidationError("A skill name needs a letter and may use only letters, digits, spaces and . + # / & -")
+    if len(name.split()) > MAX_SKILL_WORDS:
+        raise ValidationError(f"A skill name has at most {MAX_SKILL_WORDS} words; that reads like a sentence")
+    return name
 
 
 @dataclass(frozen=True)
@@ -117,6 +140,13 @@ class Taxonomy:
             return None
         skill = self._by_spelling.get(_fold(name.strip()))
         return skill.name if skill else None
+
+    def require(self, name: str, max_length: int = 64) -> str:
+        """The canonical name for a spelling, or ``UnknownSkill`` (the message quotes the name)."""
+        found = self.canonical(name) if len(name) <= max_length else None
+        if found is None:
+            raise UnknownSkill(f"Unknown skill '{name.strip()[:max_length]}'")
+        return found
 
     def category(self, name: str) -> str | None:
         skill = self._by_name.get(name)

@@ -152,7 +152,7 @@ def _first_error(messages: dict) -> str:
 def json_body(request, schema: Schema, max_bytes: int = DEFAULT_MAX_BODY) -> dict:
     """Read, size-check, parse and validate a JSON object body: ``application/json`` only (a
     cross-site form cannot send it without asking first), at most ``max_bytes`` (413), nested at
-    most MAX_DEPTH deep, and no control characters in any string."""
+    most MAX_DEPTH deep, and no control characters in any string the schema takes."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType("Send the body as JSON (Content-Type: application/json)")
     length = request.content_length
@@ -176,11 +176,12 @@ def json_body(request, schema: Schema, max_bytes: int = DEFAULT_MAX_BODY) -> dic
         raise ValidationError("Malformed JSON body")
     if not isinstance(data, dict):
         raise ValidationError("Request body must be a JSON object")
-    _check_strings(data)
     try:
-        return schema.load(data)
+        loaded = schema.load(data)
     except SchemaError as exc:
         raise ValidationError(_first_error(exc.messages))
+    _check_strings(loaded)  # what the route takes: fields it does not know are dropped unread
+    return loaded
 
 
 def query_text(request, name: str, required: bool = True, max_length: int = 200) -> str | None:

@@ -12,6 +12,8 @@ from marshmallow import Schema, fields
 import jobsight
 from jobsight.web import schemas as s
 from jobsight.web.inputs import LoginBody, PasswordBody
+from jobsight.web.schemas import TEXT_PATTERN
+from jobsight.web.static import PAGE_PATHS
 
 _DESCRIPTION = (
     "Job search, insights and subscriptions. Every response carries X-Request-ID. "
@@ -38,8 +40,6 @@ _COMMON = {400: _error("Invalid input (control characters included, in any strin
            503: _error("A service is unavailable, or this gateway is busy (see Retry-After)"),
            504: _error("A service did not answer in time")}
 _BODY = {413: _error("Body larger than GATEWAY.MAX_BODY_BYTES"), 415: _error("Body not sent as application/json")}
-# Every string the gateway takes: no control characters (tab, newline and carriage return are text).
-TEXT_PATTERN = "^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
 _AUTH = {401: _error("Missing, invalid or expired token")}
 
 
@@ -59,9 +59,15 @@ class _Route:
     common_errors: bool = True
 
 
+_UNKNOWN_NAME = _error("A skill the taxonomy does not know, or a location that names no place "
+                       "(code unknown_skill or unknown_place)")
+
+
 def _insight(path: str, summary: str, answer: type[Schema], query: type[Schema] | None = None,
-             path_params: type[Schema] | None = None) -> _Route:
-    return _Route("get", path, summary, {200: ("The answer, its sample size and warehouse version", answer)},
+             path_params: type[Schema] | None = None, names: bool = False) -> _Route:
+    """``names``: the question takes a skill or a location, which may be unknown (a 404)."""
+    responses = {200: ("The answer, its sample size and warehouse version", answer)}
+    return _Route("get", path, summary, {**responses, 404: _UNKNOWN_NAME} if names else responses,
                   path_params=path_params, query=query)
 
 
@@ -83,6 +89,8 @@ _ROUTES = (
            responses={201: ("Subscribed (a skill the taxonomy did not track yet starts being tracked) or saved",
                             s.Message),
                       200: ("Already subscribed", s.Message),
+                      404: _error("A saved search names a skill the taxonomy does not know"),
+                      409: _error("The account already has the most saved searches it may keep"),
                       503: _error("A new skill could not be tracked right now; nothing was written")}),
     _Route("delete", "/account", "Delete the account and everything it owns (confirmed by the password)",
            auth=True, body=PasswordBody,
@@ -103,7 +111,8 @@ _ROUTES = (
            responses={200: ("Jobs", s.Job(many=True)), 404: _error("No jobs found")}),
     _Route("get", "/jobs", "Search open jobs: full text (typos tolerated in titles), filters, facets, pages",
            query=s.SearchParameters,
-           responses={200: ("One page of results, the total and facets over every match", s.SearchResults)}),
+           responses={200: ("One page of results, the total and facets over every match", s.SearchResults),
+                      404: _UNKNOWN_NAME}),
     _Route("get", "/jobs/{job_id}", "One canonical job with every source it was seen on", path_params=s.JobPath,
            responses={200: ("The job", fields.Dict()), 404: _error("Job not found")}),
     _Route("get", "/skills", "Every skill the taxonomy tracks, with its category and aliases, by name",
@@ -124,10 +133,10 @@ _ROUTES = (
            responses={200: ("skill → count", fields.Dict(values=fields.Integer()))}),
     _insight("/insights/salary",
              "Salary percentiles (annual, base currency) of open jobs by skill, title and/or location",
-             s.SalaryPercentiles, query=s.SalaryQuery),
+             s.SalaryPercentiles, query=s.SalaryQuery, names=True),
     _insight("/insights/skills/{skill}/trend",
              "Jobs asking for a skill first seen in each of the last N ISO weeks (this one included)",
-             s.SkillTrend, path_params=s.SkillPath, query=s.TrendQuery),
+             s.SkillTrend, path_params=s.SkillPath, query=s.TrendQuery, names=True),
     _insight("/insights/co-skills", "Skills asked together in open jobs whose title matches the keywords",
              s.CoSkills, query=s.CoSkillsQuery),
     _insight("/insights/experience", "Open jobs per years of experience asked: 0, 1, 2, 3-4, 5-7, 8+, unstated",
@@ -135,7 +144,7 @@ _ROUTES = (
     _insight("/insights/remote-share", "Open jobs by workplace: remote, hybrid, onsite, unknown",
              s.RemoteShare, query=s.KeywordsQuery),
     _insight("/insights/companies", "Companies with the most open jobs, optionally for keywords and/or a skill",
-             s.TopCompanies, query=s.CompaniesQuery),
+             s.TopCompanies, query=s.CompaniesQuery, names=True),
     # /status answers its own 503 (some service down) with the full report, never a bare error.
     _Route("get", "/status", "Health of every service", common_errors=False,
            responses={200: ("All up", s.Status), 503: ("Some down", s.Status)}),
@@ -147,6 +156,11 @@ _ROUTES = (
            "(X-Operator-Token)", common_errors=False,
            responses={200: ("Prometheus text exposition", fields.String(), "text/plain"),
                       403: _error("Operators only")}),
+    *(_Route("get", path, "A page of the web app (its index.html; the app routes on the client)",
+             path_params=s.PageJobPath if "{job_id}" in path else None, common_errors=False,
+             responses={200: ("The web app", fields.String(), "text/html"),
+                        404: _error("No such page"), 503: _error("The web app is not built")})
+      for path in PAGE_PATHS),
 )
 
 
@@ -194,6 +208,8 @@ def openapi_document() -> dict:
     for path, by_method in operations.items():
         spec.path(path=path, operations=by_method)
     document = spec.to_dict()
+    # Exactly one of the two (SubscriptionBody.one_of); apispec has no word for it.
+    document["components"]["schemas"]["Subscription"]["oneOf"] = [{"required": ["skill"]}, {"required": ["search"]}]
     _state_text_rule(document)
     return document
 

@@ -6,18 +6,46 @@ from __future__ import annotations
 
 import copy
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from jobsight import search
 from jobsight.insights import questions
+from jobsight.normalize.skills import MAX_SKILL_WORDS
 from jobsight.notifications import MAX_SEARCH_SKILLS
 from jobsight.validate import MAX_KEYWORDS_LENGTH, MAX_TEXT_FILTER
+from jobsight.web import static
 from jobsight.web.inputs import SignUpBody, SubscriptionBody
 
 # The limits are the ones the code enforces, imported, so the document cannot drift from them.
 _SKILL_LENGTH = validate.Length(max=questions.MAX_SKILL_LENGTH)
 _KEYWORDS_LENGTH = validate.Length(max=MAX_KEYWORDS_LENGTH)
 _PLACE_LENGTH = validate.Length(max=MAX_TEXT_FILTER)
+
+# -- patterns: the rules the services apply to text, stated so a client knows them before it is
+# refused. Python's re reads them as the services do (\w, \s and \S are Unicode).
+_CONTROL = "\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f"  # jobsight.web.inputs.check_text
+_TEXT = f"[^{_CONTROL}]"
+_SPACE = "[^\\S\u000b\u000c\u001c-\u001f]"  # whitespace that is not a control character
+TEXT_PATTERN = f"^{_TEXT}*$"  # every string the gateway takes (tab, newline and return are text)
+NONBLANK_PATTERN = f"^{_TEXT}*[^\\s{_CONTROL}]{_TEXT}*$"
+KEYWORDS_PATTERN = f"^{_TEXT}*[\\w+#./-]{_TEXT}*$"  # validate.normalize_keywords keeps one of these
+ALNUM_PATTERN = f"^{_TEXT}*[^\\W_]{_TEXT}*$"  # a letter or a digit somewhere (company, location)
+# jobsight.normalize.skills.skill_name: a letter somewhere, an optional dot and a letter or digit
+# first, then at most four words of letters, digits and . + # / & -
+_WORD = "[\\w.+#/&-]"
+SKILL_NAME_PATTERN = (f"^(?=[\\s\\S]*[^\\W\\d_]){_SPACE}*\\.?[^\\W_]{_WORD}*(?:{_SPACE}+{_WORD}+)"
+                      f"{{0,{MAX_SKILL_WORDS - 1}}}{_SPACE}*$")
+SAVED_LOCATION_PATTERN = f"^{_SPACE}*[\\w.,'()-][\\w .,'()-]*{_SPACE}*$"  # jobsight.notifications.parse_search
+
+
+def blank_or(pattern: str) -> str:
+    """``pattern``, or nothing but whitespace: /jobs reads a blank parameter as one left out."""
+    return f"^(?:{_SPACE}*|{pattern[1:-1]})$"
+
+
+def _patterned(field_class=fields.String, pattern: str = NONBLANK_PATTERN, **kwargs) -> fields.Field:
+    metadata = {**kwargs.pop("metadata", {}), "pattern": pattern}
+    return field_class(metadata=metadata, **kwargs)
 
 
 def _refined(field: fields.Field, **properties) -> fields.Field:
@@ -46,20 +74,27 @@ class Documented(Schema):
 # -- request bodies ----------------------------------------------------------------------------
 
 class SearchSpec(Documented):
-    """A saved search, as jobsight.notifications.parse_search accepts it."""
+    """A saved search, as jobsight.notifications.parse_search accepts it (no other field)."""
 
-    keywords = fields.String(required=True, validate=_KEYWORDS_LENGTH)
-    location = fields.String(validate=_PLACE_LENGTH)
+    class Meta:
+        unknown = RAISE  # apispec writes "additionalProperties: false"
+
+    keywords = _patterned(required=True, validate=_KEYWORDS_LENGTH, pattern=KEYWORDS_PATTERN)
+    # null is a field left out.
+    location = _patterned(validate=_PLACE_LENGTH, pattern=SAVED_LOCATION_PATTERN, allow_none=True)
     # true and false are accepted besides the workplaces; no marshmallow field says "either".
-    remote = fields.Raw(metadata={"oneOf": [
+    remote = fields.Raw(allow_none=True, metadata={"oneOf": [
         {"type": "boolean"}, {"type": "string", "enum": ["remote", "hybrid", "onsite"]}]})
-    salary_min = fields.Float(validate=validate.Range(min=0), metadata={"description": "annual, EUR"})
-    skills = fields.List(fields.String(), validate=validate.Length(max=MAX_SEARCH_SKILLS))
+    salary_min = fields.Float(validate=validate.Range(min=0, max=search.MAX_SALARY), allow_none=True,
+                              metadata={"description": "annual, EUR"})
+    skills = fields.List(_patterned(metadata={"description": "a skill the taxonomy knows (else a 404)"}),
+                         validate=validate.Length(max=MAX_SEARCH_SKILLS), allow_none=True)
 
 
 class SignUp(SignUpBody):
     # The users service checks these after the gateway (the minimum is its default
     # AUTH.PASSWORD_MIN_LENGTH); clients should know them before they are refused.
+    name = _refined(SignUpBody._declared_fields["name"], pattern=NONBLANK_PATTERN)
     email = _refined(SignUpBody._declared_fields["email"], format="email")
     password = _refined(SignUpBody._declared_fields["password"], minLength=8)
 
@@ -69,6 +104,7 @@ class Subscription(SubscriptionBody):
         description = "Either skill or search"
 
     # The gateway passes a search on as any object; the users service holds it to SearchSpec.
+    skill = _refined(SubscriptionBody._declared_fields["skill"], pattern=SKILL_NAME_PATTERN)
     search = fields.Nested(SearchSpec)
 
 
@@ -103,8 +139,12 @@ class Skills(Documented):
 
 
 class SavedSearch(SearchSpec):
+    class Meta(Documented.Meta):
+        pass
+
     id = fields.Integer()
     created_at = fields.String()
+    remote = fields.String(allow_none=True, validate=validate.OneOf(["remote", "hybrid", "onsite"]))
 
 
 class Subscriptions(Skills):
@@ -287,26 +327,29 @@ class TopCompanies(Versioned):
 # -- path parameters ---------------------------------------------------------------------------
 
 def _id_path(name: str) -> type[Documented]:
-    return Documented.from_dict({name: fields.Integer(required=True, validate=validate.Range(min=1))},
+    return Documented.from_dict({name: fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1))},
                             name=f"{name}_path")
 
 
 UserPath, SearchPath, NotificationPath, JobPath = map(_id_path, ("user_id", "search_id", "notification_id",
                                                                   "job_id"))
+PageJobPath = Documented.from_dict({"job_id": fields.Integer(required=True, validate=validate.Range(
+    min=1, max=static.MAX_PAGE_JOB_ID))}, name="page_job_id_path")
 
 
 class SkillPath(Documented):
-    skill = fields.String(required=True, validate=_SKILL_LENGTH)
+    skill = _patterned(required=True, validate=_SKILL_LENGTH, pattern=SKILL_NAME_PATTERN,
+                       metadata={"description": "a skill name; one the taxonomy does not know is a 404"})
 
 
 class KeywordsPath(Documented):
-    keywords = fields.String(required=True, validate=_KEYWORDS_LENGTH)
+    keywords = _patterned(required=True, validate=_KEYWORDS_LENGTH, pattern=KEYWORDS_PATTERN)
 
 
 # -- query parameters --------------------------------------------------------------------------
 
 class FindJobsQuery(Documented):
-    title = fields.String(required=True, validate=_KEYWORDS_LENGTH)
+    title = _patterned(required=True, validate=_KEYWORDS_LENGTH, pattern=KEYWORDS_PATTERN)
 
 
 class NotificationsQuery(Documented):
@@ -316,19 +359,23 @@ class NotificationsQuery(Documented):
 
 
 class SearchParameters(Documented):
-    """Every name in ``jobsight.search.PARAMETERS``, in its order."""
+    """Every name in ``jobsight.search.PARAMETERS``, in its order. A blank one is one left out."""
 
-    q = fields.String(validate=_KEYWORDS_LENGTH,
-                      metadata={"description": "keywords: title (weighted most), skills, description"})
-    location = fields.String(validate=_PLACE_LENGTH, metadata={"description": "a country code or name, or a city"})
-    remote = fields.String(validate=validate.OneOf(["true", "false", "remote", "hybrid", "onsite"]),
-                           metadata={"description": "false: hybrid or onsite"})
+    q = _patterned(validate=_KEYWORDS_LENGTH, pattern=blank_or(KEYWORDS_PATTERN),
+                   metadata={"description": "keywords: title (weighted most), skills, description"})
+    location = _patterned(validate=_PLACE_LENGTH, pattern=blank_or(ALNUM_PATTERN), metadata={
+        "description": "a country code or name, or a city; one that names no place is a 404"})
+    remote = fields.String(validate=validate.OneOf([*search.REMOTE_WORDS, ""]),
+                           metadata={"description": "any case; true, yes, 1: remote; false, no, 0: hybrid or onsite"})
     salary_min = fields.Integer(validate=validate.Range(min=0, max=search.MAX_SALARY), metadata={
         "description": "minimum annual salary in EUR (jobs whose top of range reaches it)"})
     skills = fields.String(metadata={
-        "description": f"comma-separated, at most {search.MAX_SKILLS}, every one required; an unknown skill is a 400"})
-    since = fields.Date(metadata={"description": "posted on or after (not in the future)"})
-    company = fields.String(validate=validate.Length(max=200), metadata={"description": "company name"})
+        "description": f"comma-separated, at most {search.MAX_SKILLS}, every one required; an unknown skill is a 404"})
+    # A date, or blank: OpenAPI 3.0 has no "format or empty" but anyOf.
+    since = fields.Raw(metadata={"description": "posted on or after (YYYY-MM-DD)", "anyOf": [
+        {"type": "string", "format": "date"}, {"type": "string", "pattern": blank_or("^$")}]})
+    company = _patterned(validate=validate.Length(max=search.MAX_COMPANY_LENGTH), pattern=blank_or(ALNUM_PATTERN),
+                         metadata={"description": "company name"})
     source = fields.String(validate=_PLACE_LENGTH, metadata={"description": "seen on this source (name or kind)"})
     sort = fields.String(validate=validate.OneOf(["relevance", "date"]),
                          metadata={"description": "default: relevance with q, else date"})
@@ -338,8 +385,7 @@ class SearchParameters(Documented):
 
 
 def _skill_filter() -> fields.String:
-    return fields.String(validate=_SKILL_LENGTH,
-                         metadata={"description": "a skill the taxonomy knows (an unknown one is a 400)"})
+    return _patterned(validate=_SKILL_LENGTH, metadata={"description": "a skill the taxonomy knows (else a 404)"})
 
 
 def _limit(default: int) -> fields.Integer:
@@ -348,13 +394,16 @@ def _limit(default: int) -> fields.Integer:
 
 
 def _title_keywords(**kwargs) -> fields.String:
-    return fields.String(validate=_KEYWORDS_LENGTH, **kwargs)
+    return _patterned(validate=_KEYWORDS_LENGTH, pattern=KEYWORDS_PATTERN, **kwargs)
 
 
 class SalaryQuery(Documented):
+    """Any of the three filters; none: every open job."""
+
     skill = _skill_filter()
     title = _title_keywords(metadata={"description": "title keywords"})
-    location = fields.String(validate=_PLACE_LENGTH, metadata={"description": "a country code or name, or a city"})
+    location = _patterned(validate=_PLACE_LENGTH, pattern=ALNUM_PATTERN, metadata={
+        "description": "a country code or name, or a city; one that names no place is a 404"})
 
 
 class TrendQuery(Documented):

@@ -174,6 +174,10 @@ class JsonWsgiApp(WsgiApp):
             # No API route: the web app's pages and assets, served here without a worker.
             response = self.app_files.response(request)
             if response is None:
+                served = self.app_files.methods(request.path)
+                if served:  # a page of the app asked with another method: say what it takes
+                    api = set(exc.valid_methods or ()) if isinstance(exc, MethodNotAllowed) else set()
+                    exc = MethodNotAllowed(valid_methods=sorted(api | served))
                 response = error_response(exc, request_id)
             else:
                 route = "app"

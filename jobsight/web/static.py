@@ -23,6 +23,9 @@ DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 # The app's own pages (its client-side routes): a reload or a shared link must get index.html.
 # Listed rather than a catch-all, so a mistyped API path still answers a JSON 404.
 PAGES = re.compile(r"^/(?:|job/[1-9][0-9]{0,17}|insights|account|inbox)$")
+# The same pages as the OpenAPI document lists them (GET /account is the page, DELETE the API's).
+PAGE_PATHS = ("/", "/job/{job_id}", "/insights", "/account", "/inbox")
+MAX_PAGE_JOB_ID = 10**18 - 1
 # Vite writes every asset flat into assets/, its name carrying a hash of its content.
 ASSET = re.compile(r"^/assets/([A-Za-z0-9][A-Za-z0-9._-]{0,200})$")
 
@@ -76,6 +79,11 @@ class AppFiles:
             response.headers["Referrer-Policy"] = "same-origin"
             return response
         return None
+
+    @staticmethod
+    def methods(path: str) -> set[str]:
+        """The methods the app answers at ``path``: GET and HEAD on its pages and assets."""
+        return {"GET", "HEAD"} if PAGES.match(path) or ASSET.match(path) else set()
 
     def _read(self, path: Path) -> _File | None:
         try:

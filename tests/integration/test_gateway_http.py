@@ -141,6 +141,14 @@ def test_unknown_routes_and_wrong_methods_are_json(http, gateway):
     assert "POST" in wrong.headers["Allow"]
 
 
+def test_a_page_of_the_web_app_asked_with_another_method_is_405_naming_what_it_takes(http, gateway):
+    page = http.post(f"{gateway}/inbox", json={})
+    assert page.status_code == 405 and page.json()["code"] == "method_not_allowed"
+    assert set(page.headers["Allow"].split(", ")) == {"GET", "HEAD"}
+    both = http.request("TRACE", f"{gateway}/account")  # the app's page and the API's DELETE
+    assert both.status_code == 405 and set(both.headers["Allow"].split(", ")) == {"DELETE", "GET", "HEAD"}
+
+
 def test_request_ids_are_echoed_or_made_and_reach_the_service_logs(http, gateway, system, account):
     given = f"trace-{uuid.uuid4().hex}"
     response = http.get(f"{gateway}/get-subscriptions/{account['user_id']}",

@@ -275,6 +275,7 @@ def test_cached_answers_equal_uncached_ones(http, gateway, seeded, engines):
     with Session(engines["warehouse"]) as session:
         direct = {
             "/insights/salary?skill=Python": queries.salary_percentiles(session, skill="Python"),
+            "/insights/salary": queries.salary_percentiles(session),
             "/insights/skills/Python/trend": queries.skill_trend(session, "Python", 12, TODAY),
             "/insights/co-skills?keywords=python+developer": queries.co_skills(session, "python developer"),
             "/insights/experience": queries.experience_distribution(session),
@@ -288,14 +289,11 @@ def test_cached_answers_equal_uncached_ones(http, gateway, seeded, engines):
 
 
 @pytest.mark.parametrize("path", [
-    "/insights/salary",                                   # no filter at all
-    "/insights/salary?skill=pyton",                       # unknown skill
     "/insights/salary?skill=" + "x" * 300,
     "/insights/salary?title=!!!",
     "/insights/salary?location=%20",
     "/insights/salary?location=Atlantis%20Deep%20Sea%20Base%20Number%20Nine%20" + "x" * 100,
     "/insights/salary?skill=Python&colour=blue",          # unknown parameter
-    "/insights/skills/pyton/trend",
     "/insights/skills/Python/trend?weeks=0",
     "/insights/skills/Python/trend?weeks=105",
     "/insights/skills/Python/trend?weeks=twelve",
@@ -309,13 +307,33 @@ def test_cached_answers_equal_uncached_ones(http, gateway, seeded, engines):
     "/insights/remote-share?keywords=%3F%3F%3F",
     "/insights/companies?limit=1000",
     "/insights/companies?limit=-1",
-    "/insights/companies?skill=notaskill",
     "/insights/companies?page=2",
 ])
 def test_bad_input_is_400_with_a_message(http, gateway, path):
     response = http.get(gateway + path)
     assert response.status_code == 400, (path, response.status_code, response.text)
     assert response.json()["msg"] and response.json()["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("path, code", [
+    ("/insights/salary?skill=pyton", "unknown_skill"),
+    ("/insights/skills/pyton/trend", "unknown_skill"),
+    ("/insights/companies?skill=notaskill", "unknown_skill"),
+    ("/insights/salary?location=worldwide", "unknown_place"),
+])
+def test_a_skill_or_place_nobody_knows_is_404_naming_it(http, gateway, path, code):
+    response = http.get(gateway + path)
+    assert response.status_code == 404, (path, response.status_code, response.text)
+    assert response.json()["code"] == code
+    assert ("pyton" in response.json()["msg"] or "notaskill" in response.json()["msg"]
+            or "worldwide" in response.json()["msg"])
+
+
+def test_salary_without_a_filter_covers_every_open_job(http, gateway, seeded):
+    everything = answer(http, gateway + "/insights/salary")
+    assert everything["filters"] == {}
+    python = answer(http, gateway + "/insights/salary?skill=Python")
+    assert everything["open_jobs"] > python["open_jobs"] > 0
 
 
 def test_the_gateway_answers_repeats_from_the_cache_and_never_across_a_load(http, gateway, seeded, engines, rpc,

@@ -199,14 +199,27 @@ def test_facets_count_the_whole_result_not_the_page(http, gateway, seeded):
 
 
 @pytest.mark.parametrize("query", [
-    "page=0", "page=1001", "page=abc", "per_page=101", "salary_min=-5", "salary_min=1e9", "since=2999-01-01",
-    "since=someday", "remote=perhaps", "sort=popular", "q=" + "x" * 201, "q=%21%21%21", "skills=NoSuchSkill",
+    "page=0", "page=1001", "page=abc", "per_page=101", "salary_min=-5", "salary_min=1e9", "since=2026-02-30",
+    "since=someday", "remote=perhaps", "sort=popular", "q=" + "x" * 201, "q=%21%21%21",
     "skills=" + ",".join(["Python"] * 11), "location=%3F%3F%3F", "colour=blue", "company=%2A%2A",
+    "location=" + "%20" * 101,
 ])
 def test_bad_input_is_a_400_with_a_message(http, gateway, seeded, query):
     response = http.get(f"{gateway}/jobs?{query}")
     assert response.status_code == 400, (query, response.status_code, response.text)
     assert response.json()["msg"] and response.json()["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("query, code", [("skills=NoSuchSkill", "unknown_skill"), ("location=worldwide", "unknown_place")])
+def test_a_skill_or_place_nobody_knows_is_a_404_naming_it(http, gateway, seeded, query, code):
+    response = http.get(f"{gateway}/jobs?{query}")
+    assert response.status_code == 404 and response.json()["code"] == code
+    assert query.split("=")[1] in response.json()["msg"]
+
+
+def test_a_since_in_the_future_selects_nothing(http, gateway, seeded):
+    assert search(http, gateway, since="2999-01-01")["total"] == 0
+    assert search(http, gateway, since="1900-01-01")["total"] == len(JOBS)
 
 
 @pytest.mark.parametrize("query", ["q=%27%3B+DROP+TABLE+jobs%3B--", "q=a+%26+%21b+%7C+c%3A%2A", "q=%22unclosed",

@@ -38,7 +38,8 @@ def tracked(engines, skill):
         return conn.execute(text("SELECT count(*) FROM skills WHERE name = :s"), {"s": skill}).scalar()
 
 
-@pytest.mark.parametrize("given, stored", [("golang", "Go"), ("K8S", "Kubernetes"), ("python", "Python")])
+@pytest.mark.parametrize("given, stored", [("golang", "Go"), ("K8S", "Kubernetes"), ("python", "Python"),
+                                           (".net", ".NET"), ("c++", "C++")])
 def test_a_known_skill_or_alias_is_stored_under_its_canonical_name(http, gateway, engines, given, stored):
     user = account(http, gateway)
     response = subscribe(http, gateway, user, given)

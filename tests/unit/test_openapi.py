@@ -1,13 +1,18 @@
 """The OpenAPI document describes exactly the routes the gateway serves."""
 import re
 
+import pytest
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from jobsight.errors import JobsightError, UnknownPlace, ValidationError
+from jobsight.normalize.skills import skill_name
 from jobsight.search import PARAMETERS as SEARCH_PARAMETERS
+from jobsight.validate import normalize_keywords, place
 from jobsight.web.inputs import LoginBody, SignUpBody, SubscriptionBody
 from jobsight.web.openapi import openapi_document
 from jobsight.web.server import JsonRoute
+from jobsight.web.static import PAGE_PATHS, PAGES
 from services.gateway import GatewayService
 
 
@@ -24,7 +29,9 @@ def served_routes():
 def test_every_served_route_is_documented_and_nothing_else():
     document = openapi_document()
     documented = {(method, path) for path, ops in document["paths"].items() for method in ops}
-    assert served_routes() == documented
+    pages = {("get", path) for path in PAGE_PATHS}
+    assert all(PAGES.match(path.replace("{job_id}", "42")) for _, path in pages)
+    assert served_routes() | pages == documented
     assert document["openapi"].startswith("3.")
 
 
@@ -95,3 +102,49 @@ def test_routes_behind_a_token_say_so():
         for method, op in ops.items():
             if "security" in op:
                 assert op["security"] == [{"bearer": []}] and "401" in op["responses"], f"{method} {path}"
+
+
+# Inputs at the edges of each rule, for checking the document's patterns against the code.
+_TRICKY = [".NET", "C++", "CI/CD", "0", "12345", "!!!", "_x", "..net", ".", "a b c d", "a b c d e", " node.js ",
+           "x\ty", "¼", "¼a", "Ünïcödé", "中文", "+", "#", "-", "a.b", "remote", "  ", "", "\u00a0python\u00a0",
+           "python developer", "x" * 64, "x" * 65, "a\u2028b", "R&D", "<b>x</b>"]
+
+
+def _ok(check, value) -> bool:
+    try:
+        check(value)
+    except JobsightError:
+        return False
+    return True
+
+
+def _documented(pattern: str, value: str) -> bool:
+    return re.search(pattern, value) is not None
+
+
+def test_the_documented_skill_name_pattern_is_the_rule_subscriptions_apply():
+    for value in _TRICKY:
+        schema = openapi_document()["components"]["schemas"]["Subscription"]["properties"]["skill"]
+        stated = _documented(schema["pattern"], value) and schema["minLength"] <= len(value) <= schema["maxLength"]
+        assert stated == _ok(skill_name, value), repr(value)
+
+
+def test_the_documented_keywords_pattern_is_the_rule_keywords_meet():
+    (title,) = openapi_document()["paths"]["/find-jobs"]["get"]["parameters"]
+    for value in _TRICKY:
+        stated = _documented(title["schema"]["pattern"], value) and len(value) <= title["schema"]["maxLength"]
+        assert stated == _ok(normalize_keywords, value), repr(value)
+
+
+def test_a_documented_location_either_names_a_place_or_is_not_found_never_a_400():
+    location = next(p for p in openapi_document()["paths"]["/insights/salary"]["get"]["parameters"]
+                    if p["name"] == "location")
+    for value in _TRICKY:
+        if _documented(location["schema"]["pattern"], value) and len(value) <= location["schema"]["maxLength"]:
+            try:
+                place(value)
+            except UnknownPlace:
+                pass
+        else:
+            with pytest.raises(ValidationError):
+                place(value)
