@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -146,6 +147,30 @@ def wait_for(predicate, timeout: float, interval: float = 0.2):
             return value
         time.sleep(interval)
     return predicate()
+
+
+def trickle(port: int, head: bytes, seconds: float = 60.0, interval: float = 0.5) -> tuple[bytes, float]:
+    """A slowloris client: send ``head``, then one more byte every ``interval`` s until the server
+    answers and closes (or ``seconds`` pass). What it answered, and after how many seconds."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=interval)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    started = time.monotonic()
+    sock.sendall(head)
+    received = b""
+    try:
+        while time.monotonic() - started < seconds:
+            try:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+            except socket.timeout:
+                sock.sendall(b"a")
+    except OSError:
+        pass
+    finally:
+        sock.close()
+    return received, time.monotonic() - started
 
 
 def _alive(pid: int) -> bool:

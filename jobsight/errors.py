@@ -81,6 +81,13 @@ class UnsupportedMediaType(ValidationError):
     code = "unsupported_media_type"
 
 
+class RequestTimeout(ValidationError):
+    """The client did not send its request (headers or body) within the gateway's deadline."""
+
+    status = 408
+    code = "request_timeout"
+
+
 class LengthRequired(ValidationError):
     status = 411
     code = "length_required"

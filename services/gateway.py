@@ -20,7 +20,7 @@ from jobsight.insights import questions
 from jobsight.search import PARAMETERS as SEARCH_PARAMETERS
 from jobsight.web import forwarded, inputs
 from jobsight.web.openapi import openapi_document
-from jobsight.web.server import route
+from jobsight.web.server import limits, route
 from jobsight.web.websocket import Hub, websocket_route
 
 BACKENDS = ("users", "scraper", "insights", "etl", "coordinator")
@@ -54,7 +54,8 @@ class GatewayService:
         return self.config.get("GATEWAY", {}) or {}
 
     def _body(self, request, schema):
-        return inputs.json_body(request, schema, int(self._settings.get("MAX_BODY_BYTES", inputs.DEFAULT_MAX_BODY)))
+        return inputs.json_body(request, schema, int(self._settings.get("MAX_BODY_BYTES", inputs.DEFAULT_MAX_BODY)),
+                                timeout=limits(self.config)["SOCKET_TIMEOUT"])
 
     def _user_id(self, request) -> int:
         return self.tokens.verify(inputs.request_token(request))

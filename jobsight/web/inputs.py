@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 
+import eventlet
+
 from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
 from jobsight.auth import bearer_token
-from jobsight.errors import PayloadTooLarge, UnsupportedMediaType, ValidationError
+from jobsight.errors import PayloadTooLarge, RequestTimeout, UnsupportedMediaType, ValidationError
 
 DEFAULT_MAX_BODY = 64 * 1024
 MAX_DEPTH = 16  # nesting of objects and arrays in a JSON body: ours need 3
@@ -149,17 +151,19 @@ def _first_error(messages: dict) -> str:
     return f"Invalid field '{field}': {problem}"
 
 
-def json_body(request, schema: Schema, max_bytes: int = DEFAULT_MAX_BODY) -> dict:
+def json_body(request, schema: Schema, max_bytes: int = DEFAULT_MAX_BODY, timeout: float = 10.0) -> dict:
     """Read, size-check, parse and validate a JSON object body: ``application/json`` only (a
-    cross-site form cannot send it without asking first), at most ``max_bytes`` (413), nested at
-    most MAX_DEPTH deep, and no control characters in any string the schema takes."""
+    cross-site form cannot send it without asking first), at most ``max_bytes`` (413), all of it
+    within ``timeout`` seconds (408: a body trickled a byte at a time holds no worker for long),
+    nested at most MAX_DEPTH deep, and no control characters in any string the schema takes."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType("Send the body as JSON (Content-Type: application/json)")
     length = request.content_length
     if length is not None and length > max_bytes:
         raise PayloadTooLarge(f"Request body too large (at most {max_bytes} bytes)")
     # A chunked body has no length: read at most one byte past the limit, never the whole of it.
-    raw = request.stream.read(max_bytes + 1)
+    with eventlet.Timeout(timeout, RequestTimeout(f"The request body did not arrive within {timeout:g} s")):
+        raw = request.stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise PayloadTooLarge(f"Request body too large (at most {max_bytes} bytes)")
     if not raw.strip():

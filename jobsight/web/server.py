@@ -8,6 +8,7 @@ assets (``jobsight.web.static``), which are the only answers that are not JSON.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 import socket
@@ -133,6 +134,9 @@ class JsonWsgiApp(WsgiApp):
     def _secure(self, environ, response, app: bool = False) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        protocol = environ.get(PROTOCOL_KEY)
+        if protocol is not None and _body_left(environ):
+            protocol.close_connection = 1  # eventlet then says "Connection: close" (not drained: see there)
         if app:
             return  # the web app's own pages and assets: same origin only, their own CSP
         response.headers.setdefault("Content-Security-Policy", API_CSP)
@@ -235,10 +239,44 @@ class _Answered(Exception):
         self.response = response
 
 
-class NoDelayProtocol(HttpOnlyProtocol):
-    """Responses go out as soon as they are written. A response larger than one TCP segment is
-    written as headers, then body; with Nagle's algorithm on, the body waited for the client's
-    delayed ACK of the headers, about 40 ms, on every such response of a kept-alive connection."""
+PROTOCOL_KEY = "jobsight.protocol"  # the connection's GatewayProtocol, in each request's environ
+
+
+def _body_left(environ) -> bool:
+    """Whether the request's body was not read to its end (an error answered before reading it)."""
+    body = environ.get("eventlet.input")
+    if body is None:
+        return False
+    if body.chunked_input:
+        return body.chunk_length != 0
+    return body.position < (body.content_length or 0)
+
+
+def _raw_response(status: str, body: dict, headers: str = "") -> bytes:
+    """A whole JSON response as bytes, for answers written to the socket before any app runs."""
+    data = json.dumps(body).encode()
+    return (f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{headers}Connection: close\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n").encode() + data
+
+
+_BUSY = _raw_response("503 Service Unavailable", {"msg": "This gateway is busy; try again shortly",
+                                                  "code": "service_unavailable"}, "Retry-After: 1\r\n")
+_URI_TOO_LONG = _raw_response("414 URI Too Long", {"msg": f"URL too long (at most {inputs.MAX_URL} bytes)",
+                                                   "code": "uri_too_long"})
+_HEAD_TOO_SLOW = _raw_response("408 Request Timeout", {"msg": "The request's headers did not arrive in time",
+                                                      "code": "request_timeout"})
+
+
+class _HeadTooSlow(Exception):
+    pass
+
+
+class GatewayProtocol(HttpOnlyProtocol):
+    """eventlet's HTTP protocol with a deadline for each request's head and JSON for the errors
+    it answers itself, sending responses as soon as they are written.
+
+    Without TCP_NODELAY, a response larger than one TCP segment (written as headers, then body)
+    waited for the client's delayed ACK of the headers, about 40 ms, on a kept-alive connection."""
 
     def setup(self):
         super().setup()
@@ -247,10 +285,62 @@ class NoDelayProtocol(HttpOnlyProtocol):
         except (OSError, AttributeError):
             pass
 
+    # The whole head of a request (its line and headers) must arrive within the socket timeout
+    # of the server starting to wait for it, not merely each byte within it: headers trickled a
+    # byte at a time would otherwise hold a connection for hours (a slowloris). An idle
+    # kept-alive connection ends the same way. The body has its deadline where it is read
+    # (jobsight.web.inputs.json_body).
 
-_BUSY_BODY = b'{"msg": "This gateway is busy; try again shortly", "code": "service_unavailable"}'
-_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
-         b"Connection: close\r\nContent-Length: " + str(len(_BUSY_BODY)).encode() + b"\r\n\r\n" + _BUSY_BODY)
+    def _read_request_line(self):
+        self._head_deadline = eventlet.Timeout(self.server.socket_timeout, _HeadTooSlow())
+        try:
+            line = super()._read_request_line()
+        except _HeadTooSlow:  # no complete request line in time: close without a word
+            line = b""
+        except BaseException:
+            self._end_head()
+            raise
+        if not line:
+            self._end_head()
+            self.close_connection = 1
+            return b""
+        if len(line) >= self.server.url_length_limit:
+            # eventlet would answer this itself, with an empty 414; this one is JSON like every
+            # other error. An empty line makes eventlet close the connection without a word.
+            self._end_head()
+            self.wfile.write(_URI_TOO_LONG)
+            return b""
+        return line
+
+    def parse_request(self):  # reads the headers
+        try:
+            return super().parse_request()
+        except _HeadTooSlow:
+            self.close_connection = 1
+            try:
+                self.wfile.write(_HEAD_TOO_SLOW)
+                self.wfile.flush()
+            except OSError:
+                pass
+            return False
+        finally:
+            self._end_head()
+
+    def get_environ(self):
+        environ = super().get_environ()
+        # What the app left of a body is not read after the answer (a client trickling it would
+        # hold the connection): the connection closes instead, and the client opens another.
+        environ["eventlet.input"].discard = self._close_instead_of_draining
+        environ[PROTOCOL_KEY] = self
+        return environ
+
+    def _close_instead_of_draining(self, *args) -> None:
+        self.close_connection = 1
+
+    def _end_head(self) -> None:
+        deadline, self._head_deadline = getattr(self, "_head_deadline", None), None
+        if deadline is not None:
+            deadline.cancel()
 
 
 class JsonWebServer(WebServer):
@@ -261,7 +351,7 @@ class JsonWebServer(WebServer):
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
 
-    def get_wsgi_server(self, sock, wsgi_app, protocol=NoDelayProtocol, debug=False):
+    def get_wsgi_server(self, sock, wsgi_app, protocol=GatewayProtocol, debug=False):
         from eventlet import wsgi
         from logging import getLogger
 

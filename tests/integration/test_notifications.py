@@ -229,10 +229,14 @@ def test_a_client_on_another_gateway_instance_gets_it(http, gateway, rpc, config
 def test_bad_subscriptions_handshakes_and_frames(http, gateway):
     user = account(http, gateway)
     for bad in ({"search": {}}, {"search": {"keywords": "   "}}, {"search": {"keywords": "python", "remote": "maybe"}},
-                {"search": {"keywords": "python", "salary_min": -5}}, {"search": {"keywords": "python", "skills": ["Klingon"]}},
+                {"search": {"keywords": "python", "salary_min": -5}}, {"search": {"keywords": "python", "skills": [" "]}},
                 {"search": {"keywords": "python", "colour": "blue"}}, {"search": "python"}, {"skill": "Go", "search": {}}):
         response = http.post(f"{gateway}/subscriptions", json=bad, headers=user["headers"])
         assert response.status_code == 400 and response.json()["msg"], bad
+    unknown = http.post(f"{gateway}/subscriptions", json={"search": {"keywords": "python", "skills": ["Klingon"]}},
+                        headers=user["headers"])
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_skill" and "Klingon" in unknown.json()["msg"]
+    assert http.get(f"{gateway}/subscriptions", headers=user["headers"]).json()["searches"] == []  # nothing saved
     for token in ("", "forged.token.value"):
         with pytest.raises(websocket.WebSocketBadStatusException) as refused:
             websocket.create_connection(ws_url(gateway, token), timeout=10)
