@@ -7,7 +7,19 @@ STAMP := $(VENV)/.installed
 REPLICAS ?= 1
 export GATEWAY_PORT ?= 8000
 
-.PHONY: run test up down setup infra venv logserver prometheus migrate web clean-logs
+# REPLICAS=2 and more is the HA shape: the databases live on the replicated PostgreSQL pair
+# (`jobsight ha up`: Patroni, a primary and a synchronous standby on ports 5441 and 5442), and
+# every service reaches whichever node is primary through a libpq multi-host URI.
+ifneq ($(REPLICAS),1)
+HA := 1
+HA_DB = postgresql://postgres:postgres@/$(1)?host=127.0.0.1:5441&host=127.0.0.1:5442&target_session_attrs=read-write&connect_timeout=3
+export USERS_DB_URI ?= $(call HA_DB,users_db)
+export JOBS_DB_URI ?= $(call HA_DB,jobs_db)
+export WAREHOUSE_DB_URI ?= $(call HA_DB,warehouse_db)
+export COORDINATOR_DB_URI ?= $(call HA_DB,coordinator_db)
+endif
+
+.PHONY: run test up down setup infra venv logserver prometheus ha migrate web clean-logs
 
 run: setup  ## set everything up and run every service in the foreground (Ctrl-C stops)
 	$(BIN)/jobsight up --replicas $(REPLICAS)
@@ -21,7 +33,7 @@ up: setup  ## run every service in the background
 down:  ## stop what `make up` started
 	$(BIN)/jobsight down
 
-setup: infra venv logserver prometheus migrate web
+setup: infra venv logserver prometheus ha migrate web
 
 infra:
 	bash scripts/setup.sh
@@ -40,7 +52,10 @@ logserver: venv  ## the local log server the services ship to (its binary comes 
 prometheus: infra  ## the local Prometheus, scraping every instance `jobsight up` starts
 	bash scripts/prometheus.sh
 
-migrate: venv
+ha: venv  ## Patroni (the failover drills use it); with REPLICAS=2 or more, the replicated pair itself
+	$(BIN)/jobsight ha $(if $(HA),up,install)
+
+migrate: venv ha
 	$(BIN)/jobsight migrate
 
 # The web app the gateway serves at / (jobsight/web/static.py), built into frontend/dist.

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import requests
 from sqlalchemy import text
 
+from jobsight.health import wait_for  # noqa: F401  (the drills' and the tests' one polling helper)
 from jobsight.sandbox import Sandbox
 
 PASSWORD = "correct horse battery"
@@ -136,17 +137,6 @@ class Load:
         self._done.set()
         for thread in self._threads:
             thread.join(self.timeout + 5)
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.2):
-    """``predicate()`` once it is truthy, polling every ``interval`` s; its last value at ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
 
 
 def trickle(port: int, head: bytes, seconds: float = 60.0, interval: float = 0.5) -> tuple[bytes, float]:
@@ -437,3 +427,89 @@ class Drills:
         settled = self.settle(90)
         lost, duplicated, detail = self.events()
         return lost, duplicated, {**detail, "settled_in_s": round(settled, 1)}
+
+
+# -- database failover (jobsight.ha) ----------------------------------------------------------
+
+class Writes:
+    """``threads`` writers through the gateway, each with an account of its own, alternating a
+    sign-up of a new account and a subscription of its account to the next skill, until the
+    block ends. Every answer is recorded with what it wrote, so what was acknowledged can be
+    looked for afterwards."""
+
+    def __init__(self, url: str, skills: list[str], threads: int = 2, pause: float = 0.05, timeout: float = 15.0):
+        self.url, self.skills, self.threads, self.pause, self.timeout = url, skills, threads, pause, timeout
+        self.outcomes: list[Outcome] = []
+        self.signed_up: list[tuple[str, Outcome]] = []  # (email, outcome)
+        self.subscribed: list[tuple[int, str, Outcome]] = []  # (user id, skill, outcome)
+        self._done = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def _call(self, session, method, path, **kwargs) -> Outcome:
+        started, wall = time.perf_counter(), time.monotonic()
+        try:
+            response = session.request(method, self.url + path, timeout=self.timeout, **kwargs)
+            status, detail = response.status_code, "" if response.ok else response.text[:200]
+        except requests.RequestException as exc:
+            status, detail = type(exc).__name__, str(exc)[:200]
+        outcome = Outcome("write", path.split("/")[1], wall, time.perf_counter() - started, status, detail)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def _account(self, session) -> tuple[int, dict]:
+        email = f"writer-{uuid.uuid4().hex[:12]}@example.com"
+        signed = session.post(f"{self.url}/sign-up", json={"name": "Writer", "email": email, "password": PASSWORD},
+                              timeout=self.timeout)
+        signed.raise_for_status()
+        token = session.post(f"{self.url}/login", json={"email": email, "password": PASSWORD},
+                             timeout=self.timeout).json()["token"]
+        return signed.json()["user_id"], {"Authorization": f"Bearer {token}"}
+
+    def _writer(self, n: int, ready: threading.Barrier) -> None:
+        with requests.Session() as session:
+            user_id, headers = self._account(session)
+            ready.wait()
+            i = n
+            while not self._done.wait(self.pause):
+                email = f"failover-{uuid.uuid4().hex[:12]}@example.com"
+                outcome = self._call(session, "POST", "/sign-up",
+                                     json={"name": "Failover", "email": email, "password": PASSWORD})
+                self.signed_up.append((email, outcome))
+                skill = self.skills[i % len(self.skills)]
+                i += self.threads
+                self.subscribed.append((user_id, skill, self._call(session, "POST", "/subscriptions",
+                                                                   json={"skill": skill}, headers=headers)))
+
+    def __enter__(self) -> "Writes":
+        ready = threading.Barrier(self.threads + 1)
+        self._threads = [threading.Thread(target=self._writer, args=(n, ready), daemon=True)
+                         for n in range(self.threads)]
+        for thread in self._threads:
+            thread.start()
+        ready.wait(120)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        for thread in self._threads:
+            thread.join(self.timeout + 5)
+
+    def acknowledged(self) -> tuple[set[str], set[tuple[int, str]]]:
+        return ({email for email, o in self.signed_up if o.ok},
+                {(user, skill) for user, skill, o in self.subscribed if o.ok})
+
+    def lost(self, users_engine) -> tuple[set[str], set[tuple[int, str]]]:
+        """Acknowledged writes the users database does not hold."""
+        emails, subscriptions = self.acknowledged()
+        with users_engine.connect() as conn:
+            stored = set(conn.execute(text("SELECT email FROM users WHERE email LIKE 'failover-%'")).scalars())
+            held = {(u, s) for u, s in conn.execute(text("SELECT user_id, skill FROM subscriptions"))}
+        return emails - stored, subscriptions - held
+
+    def first_success_after(self, moment: float) -> float | None:
+        """Seconds from ``moment`` until a write sent after it was acknowledged."""
+        done = [o.at + o.seconds for o in self.outcomes if o.ok and o.at >= moment]
+        return min(done) - moment if done else None
+
+    def failed_after(self, moment: float) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok and o.at + o.seconds >= moment]

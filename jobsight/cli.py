@@ -10,7 +10,7 @@ import time
 import warnings
 
 from jobsight import config as config_module
-from jobsight import logquery
+from jobsight import ha, logquery
 from jobsight.config import ROOT
 
 
@@ -226,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo_sources)
 
     logquery.add_parser(sub, _load_config)
+    ha.add_parser(sub)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""Health checks: what each service reports to the gateway's ``/status``."""
+"""Health checks: what each service reports to the gateway's ``/status``, and waiting for one."""
 from __future__ import annotations
 
 import time
@@ -23,3 +23,14 @@ def report(**checks) -> dict:
             ok = False
         results[f"{name}_ms"] = round((time.monotonic() - started) * 1000, 1)
     return {"ok": ok, "checks": results}
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.2):
+    """``predicate()`` once it is truthy, polling every ``interval`` s; its last value at ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()

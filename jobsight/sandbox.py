@@ -67,7 +67,9 @@ def environment(env: dict):
 
 class Sandbox:
     def __init__(self, name: str, replicas: int = 1, redis_db: int = 12, demo_count: int = 400,
-                 env: dict | None = None, home: str | os.PathLike | None = None):
+                 env: dict | None = None, home: str | os.PathLike | None = None, cluster=None):
+        """``cluster``: a ``jobsight.ha.Cluster`` to keep the databases on (default: the machine's
+        single PostgreSQL)."""
         self.name, self.replicas = name, replicas
         self.prefix = f"jobsight_{name}"
         self.home = Path(home) if home else Path(tempfile.mkdtemp(prefix=f"{self.prefix}-"))
@@ -77,9 +79,8 @@ class Sandbox:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
-            "USERS_DB_URI": f"{PG}/{self.prefix}_users", "JOBS_DB_URI": f"{PG}/{self.prefix}_jobs",
-            "WAREHOUSE_DB_URI": f"{PG}/{self.prefix}_warehouse",
-            "COORDINATOR_DB_URI": f"{PG}/{self.prefix}_coordinator",
+            **{key: cluster.uri(f"{self.prefix}_{database}") if cluster else f"{PG}/{self.prefix}_{database}"
+               for key, database in zip(DATABASE_KEYS, ("users", "jobs", "warehouse", "coordinator"))},
             "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{self.prefix}",
             "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
             "CACHE_NAMESPACE": f"{self.prefix}-insights",

@@ -207,6 +207,13 @@ fi
 # --- Prometheus ----------------------------------------------------------------------------
 # Debian's Prometheus (and promtool, which the suite checks the alert rules with); started by
 # scripts/prometheus.sh once the checkout's run/ directory exists.
+# The replicated PostgreSQL pair (jobsight/ha.py, REPLICAS=2 and the failover drills) runs
+# Patroni from a venv of Debian's python3, as the postgres user, with PostgreSQL's own tools.
+if ! /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  apt_install python3-venv
+fi
+command -v runuser >/dev/null || apt_install util-linux
+
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   apt_install prometheus
 fi

@@ -179,7 +179,7 @@ class JsonWsgiApp(WsgiApp):
             response = self.app_files.response(request)
             if response is None:
                 served = self.app_files.methods(request.path)
-                if served:  # a page of the app asked with another method: say what it takes
+                if served and request.method not in served:  # the app's path, another method: say what it takes
                     api = set(exc.valid_methods or ()) if isinstance(exc, MethodNotAllowed) else set()
                     exc = MethodNotAllowed(valid_methods=sorted(api | served))
                 response = error_response(exc, request_id)
