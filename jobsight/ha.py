@@ -130,10 +130,17 @@ class Cluster:
     def running(self, member: int) -> bool:
         try:
             pid = int(self._pidfile(member).read_text())
-            os.kill(pid, 0)
-            return True
         except (OSError, ValueError):
             return False
+        try:  # reap it if it is this process's child and has exited: a zombie is not running
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X")
 
     def start(self, member: int) -> None:
         """Start one member (a node's Patroni, or the witness) unless it runs already."""
@@ -179,6 +186,24 @@ class Cluster:
     def down(self) -> None:
         for member in (*range(len(NODES)), len(NODES)):
             self.stop(member)
+        for node in range(len(NODES)):  # a PostgreSQL whose Patroni was killed outlives it
+            self._stop_orphan(node)
+
+    def _stop_orphan(self, node: int) -> None:
+        data = self.home / NODES[node] / "data"
+        try:
+            pid = self.postmaster_pid(node)
+            if str(data) not in Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " "):
+                return  # a pid reused by another process
+        except (OSError, ValueError, IndexError):
+            return
+        for sig in (signal.SIGINT, signal.SIGKILL):  # fast shutdown, then for good
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                return
+            if wait_for(lambda: not Path(f"/proc/{pid}").exists(), 20):
+                return
 
     def destroy(self) -> None:
         self.down()
@@ -256,10 +281,14 @@ def restore(backup_dir: Path, data_dir: Path, port: int, start: bool = True) -> 
     Returns its URI (the ``postgres`` database; the others are beside it)."""
     import tarfile
 
-    backup_dir, data_dir = Path(backup_dir), Path(data_dir)
+    backup_dir, data_dir = Path(backup_dir), Path(data_dir).resolve()
     if data_dir.exists() and any(data_dir.iterdir()):
         raise ClusterFailed(f"{data_dir} is not empty: restore into a new directory")
     data_dir.mkdir(parents=True, exist_ok=True)
+    if _as_postgres() and subprocess.run([*_as_postgres(), "test", "-x", str(data_dir.parent)]).returncode != 0:
+        data_dir.rmdir()
+        raise ClusterFailed(f"the postgres user cannot reach {data_dir.parent}: restore under a directory it can "
+                            "(e.g. /var/lib/jobsight)")
     with tarfile.open(backup_dir / "base.tar.gz") as archive:
         archive.extractall(data_dir, filter="data")
     with tarfile.open(backup_dir / "pg_wal.tar.gz") as archive:

@@ -30,6 +30,9 @@ def ensure_database(uri: str) -> bool:
         with admin.connect() as conn:
             exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}).scalar()
             if not exists:
+                # On a replicated pair, once the standby has replayed it too: libpq tries the hosts of
+                # a multi-host URI in turn, and stops at the first that says "no such database".
+                conn.execute(text("SET synchronous_commit = remote_apply"))
                 conn.execute(text(f'CREATE DATABASE "{url.database}"'))
                 return True
             return False

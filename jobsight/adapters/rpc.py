@@ -28,8 +28,11 @@ DEFAULTS = {"TIMEOUT": DEFAULT_TIMEOUT, "BREAKER_FAIL_MAX": 5, "BREAKER_RESET_SE
 
 
 def _is_business_error(exc: BaseException) -> bool:
-    """A service that answers with a domain error is healthy; only silence trips the breaker."""
-    return isinstance(exc, JobsightError) and not isinstance(exc, (ServiceTimeout, ServiceUnavailable))
+    """A service that answers with an error of its own is healthy, a ServiceUnavailable included
+    (its database is away: it says so at once); only silence trips the breaker: a deadline
+    passed, or no instance to take the call."""
+    return isinstance(exc, JobsightError) and (getattr(exc, "answered", False)
+                                               or not isinstance(exc, (ServiceTimeout, ServiceUnavailable)))
 
 
 # Bad input is the caller's fault, never the service's: stated on its own so that it holds
@@ -61,14 +64,15 @@ class GuardedMethod:
         self._breaker = breaker
 
     def __call__(self, *args, **kwargs):
-        deadline = eventlet.Timeout(self._timeout, ServiceTimeout(f"Service {self._service} did not answer in time"))
+        late = ServiceTimeout(f"Service {self._service} did not answer in time")
+        deadline = eventlet.Timeout(self._timeout, late)
         try:
             try:
                 permit = self._breaker.admit()
             except Rejected:
                 raise ServiceUnavailable(f"Service {self._service} is unavailable") from None
             try:
-                result = self._invoke(*args, **kwargs)
+                result = self._invoke(late, *args, **kwargs)
             except Exception as exc:
                 if self._breaker.failed(permit, exc):
                     raise ServiceUnavailable(f"Service {self._service} is unavailable") from exc
@@ -81,12 +85,17 @@ class GuardedMethod:
         finally:
             deadline.cancel()
 
-    def _invoke(self, *args, **kwargs):
+    def _invoke(self, late, *args, **kwargs):
         try:
             reply = self._method.call_async(*args, **kwargs)
         except UnknownService:
             raise ServiceUnavailable(f"Service {self._service} is unavailable")
-        return reply.result()
+        try:
+            return reply.result()
+        except JobsightError as exc:
+            if exc is not late:
+                exc.answered = True  # the service's own answer, not our deadline
+            raise
 
 
 class GuardedServiceProxy:

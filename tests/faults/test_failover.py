@@ -9,6 +9,7 @@ subscribe through the gateway and record every acknowledged write.
   catches up when it returns;
 - a backup restored into a fresh server holds the data as of the backup."""
 import os
+import shutil
 import signal
 import time
 
@@ -136,7 +137,8 @@ def test_a_backup_restores_into_a_fresh_server_as_of_the_backup(cluster, box, sk
     before = {sign_up("before") for _ in range(5)}
     taken = ha.backup(cluster, tmp_path / "backups")
     after = {sign_up("after") for _ in range(5)}
-    data = tmp_path / "restored"
+    data = cluster.home.parent / f"{cluster.scope}-restored"  # a place the postgres user can reach
+    shutil.rmtree(data, ignore_errors=True)
     uri = ha.restore(taken, data, free_port())
     restored = create_engine(uri.rsplit("/", 1)[0] + f"/{box.prefix}_users")
     try:
@@ -147,6 +149,7 @@ def test_a_backup_restores_into_a_fresh_server_as_of_the_backup(cluster, box, sk
     finally:
         restored.dispose()
         ha.stop_restored(data)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def _alive(cluster, node) -> bool:

@@ -84,6 +84,16 @@ def test_business_errors_do_not_open_the_circuit():
     assert proxy.breaker_state == "closed"
 
 
+def test_a_service_that_answers_unavailable_does_not_open_the_circuit():
+    """Its database is away for a moment (a failover): it says so at once; the circuit stays
+    closed, so callers reach it again the moment its database is back, not a reset later."""
+    proxy = guarded(FakeService(ServiceUnavailable("The database is unavailable right now")), fail_max=2)
+    for _ in range(5):
+        with pytest.raises(ServiceUnavailable):
+            proxy.get_subscriptions(1)
+    assert proxy.breaker_state == "closed"
+
+
 # -- calls overlap; the deadline counts from the call; settings per target -------------------
 
 class OneWorkerService(FakeService):
