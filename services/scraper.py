@@ -42,6 +42,7 @@ class ScraperService(two_phase.TransactionParticipant):
         """Run every enabled source whose interval has passed (once across all instances)."""
         if not (self.config.get("SCRAPER") or {}).get("SCHEDULE_ENABLED", True):
             return
+        self.state.use_database(self.uow.session)
         for source in self.state.sources.values():
             if source.get("enabled") and self.state.due(source["name"], source["interval"]):
                 self._run(source)
@@ -53,6 +54,7 @@ class ScraperService(two_phase.TransactionParticipant):
 
     def _run(self, source, forced=False):
         name = source["name"]
+        self.state.use_database(self.uow.session)
         if not self.state.start_running(name):
             if forced:
                 raise Conflict(f"Source {name} is already running")

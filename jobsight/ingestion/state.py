@@ -17,12 +17,25 @@ TAXONOMY_CHECK_SECONDS = 30
 RUNNING_LOCK_SECONDS = 1800  # a crashed run's lock frees itself after this
 
 
-class RedisValidators(MutableMapping):
-    """ETag / Last-Modified per URL, kept in one Redis hash per source (shared by instances)."""
+def database_identity(session) -> str:
+    """The jobs database as itself: its server's system identifier (one for a replicated pair,
+    whichever node is primary) and the database's oid (new when it is created again)."""
+    from sqlalchemy import text
 
-    def __init__(self, client, source_name: str):
+    return session.execute(text(
+        "SELECT (SELECT system_identifier FROM pg_control_system())::text || '-' || oid::text "
+        "FROM pg_database WHERE datname = current_database()")).scalar()
+
+
+class RedisValidators(MutableMapping):
+    """ETag / Last-Modified per URL, kept in one Redis hash per source (shared by instances) and
+    per jobs database: a validator says what that database already holds, so another database
+    (a new one, a restored one, the replicated pair's instead of the single server's) starts
+    with none, or its first runs would all be 304s with nothing stored."""
+
+    def __init__(self, client, source_name: str, database: str = ""):
         self._redis = client
-        self._key = f"jobsight:validators:{source_name}"
+        self._key = f"jobsight:validators:{database}:{source_name}"
 
     def __getitem__(self, url):
         value = self._redis.hget(self._key, url)
@@ -57,6 +70,13 @@ class ScraperState:
         self._taxonomy_fingerprint = None
         self._taxonomy_checked = 0.0
         self._owner = uuid.uuid4().hex
+        self._database = ""
+
+    def use_database(self, session) -> None:
+        """Key the validators and the schedule by the jobs database (``database_identity``);
+        read once per process."""
+        if not self._database:
+            self._database = database_identity(session)
 
     def get(self, name) -> dict:
         if not isinstance(name, str) or name not in self.sources:
@@ -65,7 +85,8 @@ class ScraperState:
 
     def fetcher(self, name: str) -> Fetcher:
         if name not in self._fetchers:
-            self._fetchers[name] = Fetcher(self.get(name), validators=RedisValidators(self._redis, name),
+            self._fetchers[name] = Fetcher(self.get(name), validators=RedisValidators(self._redis, name,
+                                                                                      self._database),
                                            **self._fetcher_options)
         return self._fetchers[name]
 
@@ -88,7 +109,8 @@ class ScraperState:
 
     def due(self, name: str, interval: int) -> bool:
         """True for exactly one caller per interval across every instance."""
-        return bool(self._redis.set(f"jobsight:source-due:{name}", self._owner, nx=True, px=int(interval * 1000)))
+        return bool(self._redis.set(f"jobsight:source-due:{self._database}:{name}", self._owner, nx=True,
+                                    px=int(interval * 1000)))
 
     def start_running(self, name: str) -> bool:
         return bool(self._redis.set(f"jobsight:source-running:{name}", self._owner, nx=True,
