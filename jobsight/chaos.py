@@ -84,6 +84,19 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def timed_request(session, url: str, kind: str, route: str, method: str, path: str, timeout: float,
+                  **kwargs) -> Outcome:
+    """One request of a drill's client, as an Outcome: its status (or the exception's name) and
+    how long it took; never raises."""
+    started, wall = time.perf_counter(), time.monotonic()
+    try:
+        response = session.request(method, url + path, timeout=timeout, **kwargs)
+        status, detail = response.status_code, "" if response.ok else response.text[:200]
+    except requests.RequestException as exc:
+        status, detail = type(exc).__name__, str(exc)[:200]
+    return Outcome(kind, route, wall, time.perf_counter() - started, status, detail)
+
+
 class Load:
     """``clients`` threads calling ``reads`` in turn, one of them logging in between reads, and
     one writer signing up a new account every ``write_every`` seconds, until ``stop()``."""
@@ -98,13 +111,7 @@ class Load:
         self._threads: list[threading.Thread] = []
 
     def _call(self, session, kind, method, path, **kwargs) -> Outcome:
-        started, wall = time.perf_counter(), time.monotonic()
-        try:
-            response = session.request(method, self.url + path, timeout=self.timeout, **kwargs)
-            status, detail = response.status_code, "" if response.ok else response.text[:200]
-        except requests.RequestException as exc:
-            status, detail = type(exc).__name__, str(exc)[:200]
-        outcome = Outcome(kind, path, wall, time.perf_counter() - started, status, detail)
+        outcome = timed_request(session, self.url, kind, path, method, path, self.timeout, **kwargs)
         self.outcomes.append(outcome)
         return outcome
 
@@ -446,13 +453,7 @@ class Writes:
         self._threads: list[threading.Thread] = []
 
     def _call(self, session, method, path, **kwargs) -> Outcome:
-        started, wall = time.perf_counter(), time.monotonic()
-        try:
-            response = session.request(method, self.url + path, timeout=self.timeout, **kwargs)
-            status, detail = response.status_code, "" if response.ok else response.text[:200]
-        except requests.RequestException as exc:
-            status, detail = type(exc).__name__, str(exc)[:200]
-        outcome = Outcome("write", path.split("/")[1], wall, time.perf_counter() - started, status, detail)
+        outcome = timed_request(session, self.url, "write", path.split("/")[1], method, path, self.timeout, **kwargs)
         self.outcomes.append(outcome)
         return outcome
 
