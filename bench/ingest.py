@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -35,6 +34,7 @@ from jobsight import config as config_module, taxonomy as taxonomy_store  # noqa
 from jobsight.adapters.units import JobsUnit  # noqa: E402
 from jobsight.ingestion import pipeline  # noqa: E402
 from jobsight.outbox import Relay  # noqa: E402
+from jobsight.ports import free_port  # noqa: E402
 from jobsight.demo import DemoWorld  # noqa: E402
 from jobsight.demo.server import default_sources, make_app  # noqa: E402
 from jobsight.migrate import upgrade  # noqa: E402
@@ -99,12 +99,6 @@ def _bench_vhost(config: dict) -> str:
     return "pyamqp://guest:guest@127.0.0.1:5672/jobsight_bench"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_for(base: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -120,7 +114,7 @@ def end_to_end(postings: int) -> None:
     config = config_module.load()
     # About 1.13 postings per job are served on the demo boards (jobs on several boards).
     count = max(100, int(postings / 1.13))
-    port = _free_port()
+    port = free_port()
     # The boards run in a process of their own, as real boards would: their rendering is not ours.
     server = subprocess.Popen([sys.executable, "-m", "jobsight.demo", "--port", str(port), "--count", str(count)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

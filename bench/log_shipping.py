@@ -13,7 +13,6 @@ so both see the same machine load. Aim: shipping-on p50 within 5% of shipping-of
 import argparse
 import os
 import re
-import socket
 import statistics
 import sys
 import tempfile
@@ -26,16 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests  # noqa: E402
 
 from jobsight.sandbox import drop_databases, ensure_vhost  # noqa: E402
+from jobsight.ports import free_port  # noqa: E402
 
 PG = os.environ.get("BENCH_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
 PREFIX = "jobsight_bench_logs"
 AIM = 1.05
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _rss_mb(pid: int) -> float:
@@ -81,11 +75,11 @@ def main() -> int:
 
     drop_databases(uris.values())
     upgrade_all(config_module.load())
-    server = OsmemServer.start(addr=f"127.0.0.1:{_free_port()}", japanese=False)
+    server = OsmemServer.start(addr=f"127.0.0.1:{free_port()}", japanese=False)
     systems, log_root = {}, Path(tempfile.mkdtemp(prefix="bench-logs-"))
     try:
         for name, shipping in (("on", "true"), ("off", "false")):
-            port, vhost = _free_port(), f"{PREFIX}_{name}"
+            port, vhost = free_port(), f"{PREFIX}_{name}"
             ensure_vhost(vhost)
             env = {"LOGS_SHIPPING": shipping, "LOGS_ELASTICSEARCH_URL": server.url, "LOGS_INDEX_PREFIX": PREFIX,
                    "GATEWAY_PORT": str(port), "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}",

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import sys
 import tempfile
 import threading
@@ -35,6 +34,7 @@ from jobsight import config as config_module  # noqa: E402
 from jobsight.auth import Tokens  # noqa: E402
 from jobsight.demo import DemoWorld  # noqa: E402
 from jobsight.events import envelope  # noqa: E402
+from jobsight.ports import free_port  # noqa: E402
 from jobsight.migrate import upgrade  # noqa: E402
 from jobsight.normalize import default_taxonomy  # noqa: E402
 from jobsight.notifications import index_rows  # noqa: E402
@@ -43,12 +43,6 @@ from jobsight.validate import normalize_keywords  # noqa: E402
 
 VHOST = "jobsight_bench_notify"
 DATABASE = "jobsight_bench_users"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(values: list[float], share: float) -> float:

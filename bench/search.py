@@ -26,7 +26,6 @@ import io
 import json
 import os
 import re
-import socket
 import statistics
 import sys
 import time
@@ -43,6 +42,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from jobsight import config as config_module, dedup, taxonomy as taxonomy_store  # noqa: E402
 from jobsight.demo import DemoWorld  # noqa: E402
+from jobsight.ports import free_port  # noqa: E402
 from jobsight.migrate import upgrade  # noqa: E402
 from jobsight.normalize.salary import annualize, to_base  # noqa: E402
 
@@ -172,12 +172,6 @@ def load(uri: str, postings: int) -> dict:
 
 # -- the system under test ---------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def ensure_vhost(vhost: str = VHOST) -> None:
     api = "http://127.0.0.1:15672/api"
     requests.put(f"{api}/vhosts/{vhost}", auth=("guest", "guest"), timeout=10).raise_for_status()
@@ -191,7 +185,7 @@ def start_system(uri: str, log_dir: Path, services=("scraper", "gateway"), vhost
     ``GET /jobs`` answers. ``extra_env`` adds or overrides settings (other databases, the cache)."""
     from jobsight.supervisor import Supervisor
 
-    port = _free_port()
+    port = free_port()
     env = {"JOBS_DB_URI": uri, "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}",
            "REDIS_URL": "redis://127.0.0.1:6379/12", "GATEWAY_PORT": str(port), "SCRAPER_SCHEDULE": "false",
            "DEMO_SOURCES_ENABLED": "false", "RPC_TIMEOUT": "30", "LOG_LEVEL": "WARNING", **(extra_env or {})}

@@ -23,7 +23,8 @@ from pathlib import Path
 import requests
 
 from jobsight import config as config_module
-from jobsight.supervisor import free_port, free_port_run, read_state
+from jobsight.ports import free_port, free_port_run
+from jobsight.supervisor import read_state
 
 PG = os.environ.get("JOBSIGHT_SANDBOX_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
 MANAGEMENT = os.environ.get("JOBSIGHT_SANDBOX_RABBITMQ_API", "http://127.0.0.1:15672/api")

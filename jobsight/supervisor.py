@@ -25,6 +25,7 @@ from pathlib import Path
 
 from jobsight.config import ROOT
 from jobsight.logs import JsonFormatter
+from jobsight.ports import free_port, port_free
 
 SERVICES = ("users", "scraper", "insights", "etl", "coordinator", "gateway")
 # Another checkout or a test can keep its own pid and state files: JOBSIGHT_RUN_DIR.
@@ -136,16 +137,6 @@ def _port_open(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-        return True
-
-
 def _tail(path: Path, lines: int = 15) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -197,21 +188,6 @@ def haproxy_servers(socket_path: str | os.PathLike, timeout: float = 2.0) -> dic
     name_at, server_at, status_at = header.index("pxname"), header.index("svname"), header.index("status")
     return {row[server_at]: row[status_at] for row in rows
             if len(row) > status_at and row[name_at] == HAPROXY_BACKEND and row[server_at] not in ("FRONTEND", "BACKEND")}
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-def free_port_run(length: int, host: str = "127.0.0.1") -> int:
-    """A port P with P..P+length-1 all free: HAProxy takes P, the gateways the ports after it."""
-    for _ in range(50):
-        port = free_port(host)
-        if port + length <= 65535 and all(_port_free(host, port + offset) for offset in range(length)):
-            return port
-    raise RuntimeError(f"no run of {length} free ports")
 
 
 def prometheus_targets(instances) -> list[dict]:
@@ -332,7 +308,7 @@ class Supervisor:
         """GATEWAY_PORT+1 .. GATEWAY_PORT+N, each free, and GATEWAY_PORT free for HAProxy."""
         host, port = _address(self.config)
         ports = [port + 1 + index for index in range(self.replicas)]
-        taken = [p for p in [port, *ports] if not _port_free("127.0.0.1" if p != port else host, p)]
+        taken = [p for p in [port, *ports] if not port_free("127.0.0.1" if p != port else host, p)]
         if taken:
             raise StartupFailed(f"ports {', '.join(map(str, taken))} are in use: HAProxy takes GATEWAY_PORT={port} "
                                 f"and the {self.replicas} gateways the ports after it")

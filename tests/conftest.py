@@ -6,13 +6,7 @@ eventlet.monkey_patch()  # as `nameko run` does; must come before anything impor
 
 import os  # noqa: E402
 import secrets  # noqa: E402
-import socket  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from jobsight.ports import free_port  # noqa: E402
 
 
 _PG = "postgresql://postgres:postgres@127.0.0.1:5432"
@@ -27,7 +21,7 @@ TEST_ENV = {
     "COORDINATOR_DB_URI": f"{_PG}/{_PREFIX}_coordinator",
     "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{_VHOST}",
     "REDIS_URL": f"redis://127.0.0.1:6379/{_REDIS_DB}",
-    "GATEWAY_PORT": str(_free_port()),
+    "GATEWAY_PORT": str(free_port()),
     "RPC_TIMEOUT": "3",
     "COORDINATOR_RPC_TIMEOUT": "8",  # a two-phase commit makes several calls of its own
     "STATUS_TIMEOUT": "1",
@@ -48,7 +42,7 @@ TEST_ENV = {
 TEST_ENV.update({
     # The suite's own demo boards, small, and sources run only when a test asks.
     "DEMO_SOURCES_ENABLED": "true",
-    "DEMO_SOURCES_URL": f"http://127.0.0.1:{_free_port()}",
+    "DEMO_SOURCES_URL": f"http://127.0.0.1:{free_port()}",
     "DEMO_SOURCES_COUNT": "400",
     "SCRAPER_SCHEDULE": "false",
 })

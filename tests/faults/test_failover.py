@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from jobsight import ha
 from jobsight.chaos import Writes, wait_for
 from jobsight.sandbox import Sandbox
-from jobsight.supervisor import free_port
+from jobsight.ports import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.faults]
 

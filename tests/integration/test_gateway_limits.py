@@ -15,7 +15,7 @@ import requests
 
 from jobsight.chaos import trickle, wait_for
 from jobsight.config import DEFAULT_PATH
-from jobsight.supervisor import free_port
+from jobsight.ports import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -3,7 +3,6 @@ records from the gateway and from users, in order, within seconds; nothing perso
 with the server gone, the services answer as fast as before while the drop counter moves."""
 import os
 import re
-import socket
 import statistics
 import time
 import uuid
@@ -14,16 +13,11 @@ from osmem_server import OsmemServer
 
 from jobsight import logquery, logship
 from jobsight.config import DEFAULT_PATH
+from jobsight.ports import free_port
 
 pytestmark = pytest.mark.integration
 
 VHOST = "jobsight_test_logs"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _ensure_vhost(vhost: str) -> None:
@@ -35,7 +29,7 @@ def _ensure_vhost(vhost: str) -> None:
 
 @pytest.fixture
 def log_server():
-    server = OsmemServer.start(addr=f"127.0.0.1:{_free_port()}", japanese=False)
+    server = OsmemServer.start(addr=f"127.0.0.1:{free_port()}", japanese=False)
     yield server
     server.close()
 
@@ -46,7 +40,7 @@ def shipping_system(config, databases, log_server, tmp_path):
     from jobsight.supervisor import Supervisor
 
     _ensure_vhost(VHOST)
-    port = _free_port()
+    port = free_port()
     prefix = f"test-logs-{uuid.uuid4().hex[:8]}"
     env = {"LOGS_SHIPPING": "true", "LOGS_ELASTICSEARCH_URL": log_server.url, "LOGS_INDEX_PREFIX": prefix,
            "GATEWAY_PORT": str(port), "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{VHOST}",

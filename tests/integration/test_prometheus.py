@@ -5,7 +5,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 
@@ -13,16 +12,11 @@ import pytest
 import requests
 
 from jobsight.config import ROOT
+from jobsight.ports import free_port
 from tests.integration.conftest import wait_for
 from tests.unit.test_dashboards import panel_queries
 
 pytestmark = pytest.mark.integration
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +28,7 @@ def prometheus(system, tmp_path_factory):
     if binary is None:
         pytest.fail("prometheus is not installed: scripts/setup.sh installs it")
     home = tmp_path_factory.mktemp("prometheus")
-    port = _free_port()
+    port = free_port()
     (home / "prometheus.yml").write_text(json.dumps({
         "global": {"scrape_interval": "2s", "scrape_timeout": "2s", "evaluation_interval": "1s"},
         "rule_files": [str(ROOT / "deploy" / "prometheus" / "alerts.yml")],

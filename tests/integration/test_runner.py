@@ -1,6 +1,5 @@
 """`jobsight up --detach --replicas N` and `jobsight down`, as an operator runs them."""
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -9,14 +8,9 @@ import pytest
 import requests
 
 from jobsight.supervisor import PID_FILE
+from jobsight.ports import free_port
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def nameko_processes(marker: str) -> list[str]:

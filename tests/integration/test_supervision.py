@@ -13,7 +13,8 @@ from collections import Counter
 import pytest
 import requests
 
-from jobsight.supervisor import find_haproxy, free_port_run, haproxy_servers, read_state
+from jobsight.ports import free_port_run
+from jobsight.supervisor import find_haproxy, haproxy_servers, read_state
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration
