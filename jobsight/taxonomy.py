@@ -19,7 +19,8 @@ def seed(session: Session, taxonomy: Taxonomy | None = None) -> int:
     """Upsert every skill of the bundled file; rows added by hand are kept. Returns rows written."""
     taxonomy = taxonomy or Taxonomy.load()
     rows = [{"name": s.name, "category": s.category, "aliases": list(s.aliases), "ambiguous": s.ambiguous,
-             "exact_case": list(s.exact_case), "taxonomy_version": taxonomy.version} for s in taxonomy.skills]
+             "exact_case": list(s.exact_case), "area": s.area, "context": list(s.context),
+             "taxonomy_version": taxonomy.version} for s in taxonomy.skills]
     if not rows:
         return 0
     statement = insert(Skill).values(rows)
@@ -27,7 +28,8 @@ def seed(session: Session, taxonomy: Taxonomy | None = None) -> int:
         index_elements=[Skill.name],
         set_={"category": statement.excluded.category, "aliases": statement.excluded.aliases,
               "ambiguous": statement.excluded.ambiguous,
-              "exact_case": statement.excluded.exact_case, "taxonomy_version": statement.excluded.taxonomy_version},
+              "exact_case": statement.excluded.exact_case, "area": statement.excluded.area,
+              "context": statement.excluded.context, "taxonomy_version": statement.excluded.taxonomy_version},
         where=Skill.taxonomy_version <= statement.excluded.taxonomy_version))
     return len(rows)
 
@@ -38,8 +40,8 @@ def fingerprint(session: Session) -> tuple:
 
 
 def load(session: Session) -> Taxonomy:
-    rows = session.execute(select(Skill.name, Skill.category, Skill.aliases, Skill.ambiguous,
-                                  Skill.exact_case, Skill.taxonomy_version)).mappings().all()
+    rows = session.execute(select(Skill.name, Skill.category, Skill.aliases, Skill.ambiguous, Skill.exact_case,
+                                  Skill.area, Skill.context, Skill.taxonomy_version)).mappings().all()
     if not rows:
         return Taxonomy.load()
     version = max(row["taxonomy_version"] for row in rows)

@@ -109,7 +109,7 @@ class JobSource(JobsBase):
 
 
 class Skill(JobsBase):
-    """The skills taxonomy, seeded from jobsight/data/skills.yml; rows can be added live."""
+    """The skills taxonomy, seeded from jobsight/data/skills.yml and the files it includes; rows can be added live."""
 
     __tablename__ = "skills"
 
@@ -118,6 +118,8 @@ class Skill(JobsBase):
     aliases: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     ambiguous: Mapped[bool] = mapped_column(Boolean, default=False)
     exact_case: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
+    area: Mapped[str | None] = mapped_column(Text)
+    context: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     taxonomy_version: Mapped[int] = mapped_column(Integer, default=1)
     requested_by_users: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -74,15 +75,24 @@ def skill_name(value) -> str:
     return name
 
 
+# What a skill is. Every bundled skill has one of these; ``area`` says which field of work it
+# belongs to (finance, it_ops, embedded, ...).
+CATEGORIES = ("language", "framework", "tool", "platform", "method", "domain", "spoken_language", "certification")
+
+
 @dataclass(frozen=True)
 class Skill:
-    """One taxonomy entry; ``exact_case`` lists spellings that only count with that capitalisation."""
+    """One taxonomy entry. ``exact_case`` lists spellings that only count with that
+    capitalisation; ``context`` lists the words (a trailing ``*``: any word they start) one of
+    which must stand near a mention of an ``ambiguous`` skill for it to count."""
 
     name: str
     category: str
     aliases: tuple[str, ...]
     ambiguous: bool
     exact_case: tuple[str, ...] = ()
+    area: str | None = None
+    context: tuple[str, ...] = ()
 
 
 class _Hit(NamedTuple):
@@ -114,9 +124,7 @@ class Taxonomy:
         self._by_name = {skill.name: skill for skill in self.skills}
         # Matching runs on lower-cased text without IGNORECASE, which the regex engine scans
         # several times faster; exact-case spellings are checked against the original text.
-        self._pattern = (
-            re.compile(_BEFORE + "(" + _trie_regex(self._by_spelling) + ")" + _AFTER) if self._by_spelling else None
-        )
+        self._pattern = _matcher(frozenset(self._by_spelling)) if self._by_spelling else None
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]], version: int) -> "Taxonomy":
@@ -126,10 +134,9 @@ class Taxonomy:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Taxonomy":
-        """Read the taxonomy YAML (``version:`` and ``skills:``), by default the bundled one."""
-        with open(path or DEFAULT_PATH, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-        return cls.from_rows(data["skills"], data["version"])
+        """Read the taxonomy YAML (``version:``, ``skills:`` and the ``include:`` files beside it,
+        each with ``skills:`` of its own), by default the bundled one."""
+        return cls.from_rows(*read_taxonomy_file(path))
 
     def __len__(self) -> int:
         return len(self.skills)
@@ -191,19 +198,44 @@ class Taxonomy:
             hits.append(_Hit(skill, start, end, surface))
         accepted: dict[str, None] = {}
         negated_through = -1  # index of the last mention a negation covers
+        waived = _waived_sentences(lowered) if hits else ()
         for index, hit in enumerate(hits):
             name = hit.skill.name
             if name in accepted:
                 continue  # one good mention is enough; later ones need no checks
             if hit.skill.ambiguous and not _in_context(hit, text, hits):
                 continue
-            if index <= negated_through:
+            if index <= negated_through or _inside(waived, hit.start):
                 continue
             if _negated_before(lowered, hit.start) or _negated_after(lowered, hit.end):
                 negated_through = _list_end(lowered, hits, index)
                 continue
             accepted[name] = None
         return list(accepted)
+
+
+# libyaml's loader where PyYAML was built with it: the taxonomy's thousands of rows load in a
+# tenth of the time.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_taxonomy_file(path: str | Path | None = None) -> tuple[list[dict], int]:
+    """The skill rows and version of a taxonomy file and the files it includes, in order."""
+    path = Path(path or DEFAULT_PATH)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    rows = list(data.get("skills") or ())
+    for name in data.get("include") or ():
+        included = yaml.load((path.parent / name).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        rows.extend(included.get("skills") or ())
+    return rows, int(data["version"])
+
+
+@lru_cache(maxsize=4)
+def _matcher(spellings: frozenset[str]) -> re.Pattern:
+    """The compiled scanner for a set of spellings. Compiling thousands takes about a second,
+    so a taxonomy read again with the same spellings (the scraper re-reading its table, a
+    test's second instance) reuses it."""
+    return re.compile(_BEFORE + "(" + _trie_regex(sorted(spellings)) + ")" + _AFTER)
 
 
 def _skill_from_row(row: Mapping[str, Any]) -> Skill:
@@ -213,6 +245,8 @@ def _skill_from_row(row: Mapping[str, Any]) -> Skill:
         aliases=tuple(str(alias) for alias in (row.get("aliases") or ())),
         ambiguous=bool(row.get("ambiguous", False)),
         exact_case=tuple(str(spelling) for spelling in (row.get("exact_case") or ())),
+        area=str(row["area"]) if row.get("area") else None,
+        context=tuple(str(word).lower() for word in (row.get("context") or ())),
     )
 
 
@@ -270,6 +304,54 @@ def _list_end(lowered: str, hits: list[_Hit], first: int) -> int:
             last = index
     return last
 _NEGATION_HINTS_AFTER = ("not", "n't", "nicht", "nu ")
+
+
+# A sentence that says what the role does not need ("Our data team maintains the dbt models, so
+# no dbt experience is needed", "you won't need Anaplan", "DATEV-Kenntnisse sind keine
+# Voraussetzung", "Nu este necesară experiența în Revit") names no skill the posting asks for;
+# unless it also says a skill would help ("French is a plus but not required").
+_WAIVER = re.compile(
+    r"\b(?:no|not|nor)\b[^.;:!?\n]{0,80}?\b(?:needed|required|necessary|expected|mandatory|a\s+must|a\s+requirement)\b"
+    r"|\b(?:(?:you|we)\s+)?(?:don['’]?t|do\s+not|won['’]?t|will\s+not|never|doesn['’]?t|does\s+not)\s+"
+    r"(?:\w+\s+){0,2}?(?:need|require|have\s+to|use)\b"
+    r"|\bnot\s+part\s+of\s+(?:the|this)\s+(?:role|job|position)"
+    r"|\bnicht\s+(?:erforderlich|notwendig|n[öo]tig|vorausgesetzt|ben[öo]tigt|gefordert)"
+    r"|\bkeine?n?\s+(?:voraussetzung|muss|pflicht|bedingung)\b|\bbrauch(?:st|en|t)\s+(?:du|sie|ihr)\s+(?:\w+\s+)?nicht\b"
+    r"|\bnu\s+(?:este|e|sunt)\s+(?:\w+\s+)?(?:necesar|obligatori|o\s+cerin)|\bnu\s+se\s+(?:cere|solicit)"
+    r"|\bnu\s+(?:face|fac)\s+parte\b|\bnu\s+ai\s+nevoie\b"
+)
+_WAIVER_HINTS = ("no", "not", "n't", "n’t", "never", "nicht", "kein", "brauch", "nu ")
+_STILL_WANTED = re.compile(
+    r"\b(?:a\s+plus|plus|bonus|advantage|nice\s+to\s+have|preferred|von\s+vorteil|w[üu]nschenswert|"
+    r"avantaj\w*|preferabil|constituie)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+_BACK_REFERENCE = re.compile(r"\b(?:it|them|this|that|those|these|any\s+of\s+(?:it|them)|code)\b")
+
+
+def _waived_sentences(lowered: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the clauses that waive what they name. A semicolon ends a clause ("No Java
+    needed; PHP is fine"), unless the waiving clause points back at the one before ("Our team
+    builds it in Anaplan; you won't need to use it")."""
+    if not any(hint in lowered for hint in _WAIVER_HINTS):
+        return ()
+    spans, start = [], 0
+    for end in [m.end() for m in _SENTENCE_END.finditer(lowered)] + [len(lowered)]:
+        clause_start = previous = start
+        for clause_end in [m.end() for m in re.finditer(";", lowered[start:end])] + [end - start]:
+            clause_end += start
+            clause = lowered[clause_start:clause_end]
+            if _WAIVER.search(clause) and not _STILL_WANTED.search(clause):
+                spans.append((previous if _BACK_REFERENCE.search(clause) else clause_start, clause_end))
+            previous, clause_start = clause_start, clause_end
+        start = end
+    return tuple(spans)
+
+
+def _inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
+    return any(start <= position < end for start, end in spans)
 
 
 def _negated_before(lowered: str, start: int) -> bool:
@@ -429,7 +511,6 @@ def _c_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
     return _in_list(hit, text) and _programming_context(hit, text, hits)
 
 
-_LANGUAGE_CATEGORIES = frozenset({"language", "embedded"})
 
 
 _PROGRAMMING_WORDS = re.compile(
@@ -443,7 +524,7 @@ def _programming_context(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
         if (
             other is not hit
             and not other.skill.ambiguous
-            and other.skill.category in _LANGUAGE_CATEGORIES
+            and (other.skill.category == "language" or other.skill.area == "embedded")
             and abs(other.start - hit.start) <= _WINDOW
         ):
             return True
@@ -533,10 +614,56 @@ _RULES = {
 }
 
 
+# A spoken language's bare name ("German", "Deutsch", "engleza") also names a country's people,
+# market or companies; it counts as a language asked for only near words about language or
+# level, or in a list with another language. Compound and multi-word forms ("Deutschkenntnisse",
+# "limba germană", "German language") need nothing more.
+_SPOKEN_WINDOW = 40
+_SPOKEN_CONTEXT = re.compile(
+    r"\b(?:speak\w*|spoken|written|writing|fluen\w*|language\w*|proficien\w*|native|mother\s+tongue|"
+    r"level|knowledge|command|good|very\s+good|excellent|strong|basic|business|working|advanced|"
+    r"conversational|intermediate|required|a\s+plus|plus|nice\s+to\s+have|must|[abc][12]|"
+    r"kenntnisse\w*|sprach\w*|flie(?:ß|ss)end\w*|verhandlungssicher\w*|muttersprach\w*|niveau|"
+    r"wort\s+und\s+schrift|gute?|sehr\s+gute?|von\s+vorteil|erforderlich|"
+    r"limb[aăi]\w*|vorbi\w*|scris\w*|nivel\w*|avansat\w*|mediu|bun[ăae]?|foarte|cunoa[șşs]te\w*|"
+    r"obligatori\w*|avantaj\w*|constituie)\b"
+)
+_LANGUAGE_COMPOUND = ("kenntnis", "sprachig", "sprachkenntnis")
+
+
+def _spoken_ok(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
+    surface = hit.surface.lower()
+    if " " in surface.strip() or any(part in surface for part in _LANGUAGE_COMPOUND):
+        return True
+    start, end = max(0, hit.start - _SPOKEN_WINDOW), hit.end + _SPOKEN_WINDOW
+    if _SPOKEN_CONTEXT.search(text[start:end].lower()):
+        return True
+    return any(other.skill is not hit.skill and other.skill.category == "spoken_language"
+               and abs(other.start - hit.start) <= _SPOKEN_WINDOW for other in hits)
+
+
+@lru_cache(maxsize=None)
+def _context_pattern(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern for a skill's context words, each a whole word ("c++", ".net" and "ci/cd"
+    too), or with a trailing * any word it starts ("invoic*": invoice, invoicing)."""
+    parts = []
+    for word in words:
+        stem = word[:-1] if word.endswith("*") else word
+        body = r"\s+".join(re.escape(part) for part in stem.split())
+        before = r"(?<!\w)" if stem[:1].isalnum() else ""
+        after = r"[\w-]*" if word.endswith("*") else (r"(?!\w)" if stem[-1:].isalnum() else "")
+        parts.append(before + body + after)
+    return re.compile("|".join(parts))
+
+
 def _in_context(hit: _Hit, text: str, hits: list[_Hit]) -> bool:
     rule = _RULES.get(hit.skill.name)
     if rule is not None:
         return rule(hit, text, hits)
+    if hit.skill.category == "spoken_language":
+        return _spoken_ok(hit, text, hits)
+    if hit.skill.context:
+        return bool(_context_pattern(hit.skill.context).search(_window(text, hit)))
     if _fold(hit.surface) != _fold(hit.skill.name) and not hit.surface.isalpha():
         return True  # a distinctive spelling such as "express.js" or "Apache Hive"
     return _tech_context(hit, text, hits)

@@ -23,6 +23,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 import yaml  # noqa: E402
 
 from jobsight.normalize import normalize  # noqa: E402
+from jobsight.normalize.skills import read_taxonomy_file  # noqa: E402
 from jobsight.sources import get_adapter  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,8 +47,8 @@ def load_labels(labels_path: str | Path | None = None) -> list[dict]:
 
 
 def taxonomy_names(path: Path = TAXONOMY_FILE) -> set[str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {str(skill["name"]) for skill in data["skills"]}
+    rows, _ = read_taxonomy_file(path)
+    return {str(skill["name"]) for skill in rows}
 
 
 def validate(entries: list[dict], base_dir: Path = LABELLED_DIR) -> list[str]:

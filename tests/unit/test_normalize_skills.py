@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from jobsight.normalize.skills import Taxonomy
+from jobsight.normalize.skills import CATEGORIES, Taxonomy, read_taxonomy_file
 
 
 @pytest.fixture(scope="module")
@@ -11,11 +11,34 @@ def taxonomy() -> Taxonomy:
     return Taxonomy.load()
 
 
-def test_bundled_taxonomy_is_versioned_and_large(taxonomy):
-    assert isinstance(taxonomy.version, int) and taxonomy.version >= 1
-    assert len(taxonomy) >= 150
-    categories = {skill.category for skill in taxonomy.skills}
-    assert {"language", "framework", "database", "cloud", "devops", "data", "tool", "business"} <= categories
+def test_bundled_taxonomy_is_versioned_and_covers_the_labour_market(taxonomy):
+    assert isinstance(taxonomy.version, int) and taxonomy.version >= 3
+    assert len(taxonomy) >= 2000
+    assert {skill.category for skill in taxonomy.skills} == set(CATEGORIES)
+    areas = {skill.area for skill in taxonomy.skills}
+    assert {"software", "it_ops", "finance", "sales", "marketing", "support", "hr", "logistics", "healthcare",
+            "embedded", "games", "manufacturing", "construction", "languages"} <= areas
+    assert all(skill.area for skill in taxonomy.skills), "every bundled skill names its field of work"
+
+
+def test_no_spelling_names_two_skills():
+    """A spelling shared by two entries would silently tag only the first: a curation error."""
+    rows, _ = read_taxonomy_file()
+    owner: dict[str, str] = {}
+    clashes = []
+    for row in rows:
+        for spelling in (row["name"], *(row.get("aliases") or ())):
+            key = " ".join(str(spelling).lower().split())
+            if owner.setdefault(key, row["name"]) != row["name"]:
+                clashes.append(f"{spelling!r}: {owner[key]} and {row['name']}")
+    assert clashes == []
+
+
+def test_context_words_belong_to_ambiguous_skills(taxonomy):
+    for skill in taxonomy.skills:
+        if skill.context:
+            assert skill.ambiguous, f"{skill.name} has context words but is not ambiguous"
+            assert all(word and word == word.lower() for word in skill.context), skill.name
 
 
 def test_canonical_names_are_unique(taxonomy):
@@ -288,3 +311,38 @@ def test_load_reads_a_given_path(tmp_path: Path):
 def test_empty_text(taxonomy):
     assert taxonomy.extract("") == []
     assert taxonomy.extract("", title="", tags=[]) == []
+
+
+def test_an_included_file_adds_its_skills(tmp_path: Path):
+    (tmp_path / "more.yml").write_text("skills:\n  - {name: Payroll, category: domain, aliases: [lohnbuchhaltung]}\n")
+    (tmp_path / "skills.yml").write_text(
+        "version: 4\ninclude: [more.yml]\nskills:\n  - {name: Erlang, category: language, aliases: []}\n")
+    taxonomy = Taxonomy.load(tmp_path / "skills.yml")
+    assert taxonomy.version == 4
+    assert taxonomy.extract("Erlang und Lohnbuchhaltung") == ["Erlang", "Payroll"]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Fluent German and English required.", ["German", "English"]),
+    ("Languages: English, German, French", ["English", "German", "French"]),
+    ("Sehr gute Deutsch- und Englischkenntnisse", ["German", "English"]),
+    ("Deutschkenntnisse in Wort und Schrift", ["German"]),
+    ("Cunoașterea limbii engleze constituie un avantaj", ["English"]),
+    ("Limba engleză - nivel mediu", ["English"]),
+    ("Polish (B2) is a plus", ["Polish"]),
+    # a people, a market or a company, not a language asked for
+    ("A German company serving the German market.", []),
+    ("Our Romanian clients love us.", []),
+    ("Polish your skills with us.", []),
+])
+def test_a_spoken_language_counts_when_asked_for(taxonomy, text, found):
+    assert taxonomy.extract(text) == found
+
+
+def test_an_ambiguous_skill_with_context_words_needs_one_nearby():
+    taxonomy = Taxonomy([{"name": "Sage", "category": "tool", "aliases": ["sage 50"], "ambiguous": True,
+                          "exact_case": ["Sage"], "context": ["accounting", "invoic*"]}], version=1)
+    assert taxonomy.extract("Bookings and invoicing in Sage.") == ["Sage"]
+    assert taxonomy.extract("Sage accounting software") == ["Sage"]
+    assert taxonomy.extract("Sage advice from our founders.") == []
+    assert taxonomy.extract("We season with sage and thyme, accounting for taste.") == []  # not the capitalised name
