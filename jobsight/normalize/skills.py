@@ -207,6 +207,8 @@ class Taxonomy:
                 continue
             if index <= negated_through or _inside(waived, hit.start):
                 continue
+            if hit.skill.category == "domain" and _in_company_blurb(text, hit):
+                continue
             if _negated_before(lowered, hit.start) or _negated_after(lowered, hit.end):
                 negated_through = _list_end(lowered, hits, index)
                 continue
@@ -348,6 +350,24 @@ def _waived_sentences(lowered: str) -> tuple[tuple[int, int], ...]:
             previous, clause_start = clause_start, clause_end
         start = end
     return tuple(spans)
+
+
+# A sentence about what the employer does ("Ledgerly does bookkeeping for 12,000 businesses",
+# "Brightloop builds scheduling software for physiotherapy clinics", "Die Optronix AG entwickelt
+# Messtechnik"): the field it names is the customer's or the product's, not a skill the role asks
+# for. Only fields of knowledge (category domain) are held to this; a tool named there still counts.
+_COMPANY_BLURB = re.compile(
+    r"(?:^|(?<=[.!?\n]))\s*(?:(?:die|der|das|the)\s+)?(?:[A-Z0-9][\w&.'’-]*\s+){1,4}?(?:(?:GmbH|AG|SE|SRL|SA|Inc\.?|Ltd\.?|LLC)\s+)?"
+    r"(?:is|are|builds?|makes?|sells?|develops?|provides?|processes|does|runs|serves|offers|operates|delivers|"
+    r"connects|gives|helps|designs|manufactures|produces|entwickelt|baut|fertigt|produziert|stellt|liefert|betreibt|"
+    r"vertreibt|ist|este|dezvolt[ăa]|produce|ofer[ăa]|livreaz[ăa]|opereaz[ăa]|comercializeaz[ăa])\b[^.!?\n]*"
+)
+
+
+def _in_company_blurb(text: str, hit: _Hit) -> bool:
+    start = max(text.rfind(".", 0, hit.start), text.rfind("\n", 0, hit.start), text.rfind("!", 0, hit.start), -1) + 1
+    match = _COMPANY_BLURB.match(text, start)
+    return bool(match and match.end() >= hit.end)
 
 
 def _inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:

@@ -98,6 +98,10 @@ _BOILERPLATE_LINE = re.compile(
       | apply\s+(?:now|for\s+this\s+job)\s*$ | sign\s+in\s+to | log\s*in\s+to\s+(?:apply|save)
       | report\s+this\s+job | save\s+(?:this\s+)?job
       | datenschutz(?:erklärung)? | impressum | chancengleichheit | gleichbehandlung
+      | gem[äa](?:ß|ss)\s+(?:der\s+)?dsgvo | (?:bewerbungs)?daten\s+(?:werden|verarbeiten|behandeln)\b
+      | sexuelle[rn]?\s+identit[äa]t
+      | (?:process|handle|store)\w*\s+(?:your|applicants['’]?|candidates['’]?)\s+(?:personal\s+)?data
+      | (?:date(?:le)?\s+personale|datele\s+candida[țţt]ilor)[^.]{0,40}prelucrate | prelucrate\s+conform
       | ohne\s+ansehen\s+(?:von|des|der) | diskriminierungsfrei
       | politica\s+de\s+confiden[țţt]ialitate | (?:folosim|utiliz[ăa]m)\s+cookie
       | date(?:le)?\s+cu\s+caracter\s+personal | prelucrarea\s+datelor
@@ -138,7 +142,7 @@ _BOILERPLATE_HINTS = (
     "verify", "transparency", "cookie", "privacy", "terms", "rights reserved", "©", "copyright",
     "share", "back to", "us on", "apply", "sign in", "log in", "login", "report this", "save",
     "datenschutz", "impressum", "chancengleich", "gleichbehandlung", "ansehen", "diskriminier",
-    "confiden", "caracter personal", "prelucrarea",
+    "confiden", "caracter personal", "prelucrarea", "dsgvo", "daten", "identit", "data", "prelucrat",
 )
 _TAIL_HINTS = (
     "similar", "related", "more jobs", "other jobs", "also like", "also viewed", "also applied",
