@@ -322,7 +322,8 @@ _WAIVER = re.compile(
     r"|\bnu\s+(?:este|e|sunt)\s+(?:\w+\s+)?(?:necesar|obligatori|o\s+cerin)|\bnu\s+se\s+(?:cere|solicit)"
     r"|\bnu\s+(?:face|fac)\s+parte\b|\bnu\s+ai\s+nevoie\b"
 )
-_WAIVER_HINTS = ("no", "not", "n't", "n’t", "never", "nicht", "kein", "brauch", "nu ")
+_WAIVER_HINTS = ("need", "requir", "necessar", "expected", "mandatory", "a must", "never", "don't", "don’t", "won't",
+                 "won’t", "not part", "nicht", "kein", "brauch", "nu ")
 _STILL_WANTED = re.compile(
     r"\b(?:a\s+plus|plus|bonus|advantage|nice\s+to\s+have|preferred|von\s+vorteil|w[üu]nschenswert|"
     r"avantaj\w*|preferabil|constituie)\b"
@@ -339,16 +340,21 @@ def _waived_sentences(lowered: str) -> tuple[tuple[int, int], ...]:
     builds it in Anaplan; you won't need to use it")."""
     if not any(hint in lowered for hint in _WAIVER_HINTS):
         return ()
-    spans, start = [], 0
-    for end in [m.end() for m in _SENTENCE_END.finditer(lowered)] + [len(lowered)]:
-        clause_start = previous = start
-        for clause_end in [m.end() for m in re.finditer(";", lowered[start:end])] + [end - start]:
-            clause_end += start
-            clause = lowered[clause_start:clause_end]
-            if _WAIVER.search(clause) and not _STILL_WANTED.search(clause):
-                spans.append((previous if _BACK_REFERENCE.search(clause) else clause_start, clause_end))
-            previous, clause_start = clause_start, clause_end
-        start = end
+    spans = []
+    for match in _WAIVER.finditer(lowered):
+        start = max(lowered.rfind(".", 0, match.start()), lowered.rfind("!", 0, match.start()),
+                    lowered.rfind("?", 0, match.start()), lowered.rfind("\n", 0, match.start())) + 1
+        ends = [i for i in (lowered.find(mark, match.end()) for mark in ".!?\n") if i >= 0]
+        end = min(ends) if ends else len(lowered)
+        clause_start = lowered.rfind(";", start, match.start()) + 1 or start
+        clause_end = lowered.find(";", match.end(), end)
+        clause_end = end if clause_end < 0 else clause_end
+        clause = lowered[clause_start:clause_end]
+        if _STILL_WANTED.search(clause):
+            continue
+        if clause_start > start and _BACK_REFERENCE.search(clause):
+            clause_start = lowered.rfind(";", start, clause_start - 1) + 1 or start
+        spans.append((clause_start, clause_end))
     return tuple(spans)
 
 
@@ -357,7 +363,7 @@ def _waived_sentences(lowered: str) -> tuple[tuple[int, int], ...]:
 # Messtechnik"): the field it names is the customer's or the product's, not a skill the role asks
 # for. Only fields of knowledge (category domain) are held to this; a tool named there still counts.
 _COMPANY_BLURB = re.compile(
-    r"(?:^|(?<=[.!?\n]))\s*(?:(?:die|der|das|the)\s+)?(?:[A-Z0-9][\w&.'’-]*\s+){1,4}?(?:(?:GmbH|AG|SE|SRL|SA|Inc\.?|Ltd\.?|LLC)\s+)?"
+    r"\s*(?:(?:die|der|das|the)\s+)?(?:[A-Z0-9][\w&.'’-]*\s+){1,4}?(?:(?:GmbH|AG|SE|SRL|SA|Inc\.?|Ltd\.?|LLC)\s+)?"
     r"(?:is|are|builds?|makes?|sells?|develops?|provides?|processes|does|runs|serves|offers|operates|delivers|"
     r"connects|gives|helps|designs|manufactures|produces|entwickelt|baut|fertigt|produziert|stellt|liefert|betreibt|"
     r"vertreibt|ist|este|dezvolt[ăa]|produce|ofer[ăa]|livreaz[ăa]|opereaz[ăa]|comercializeaz[ăa])\b[^.!?\n]*"
@@ -365,7 +371,7 @@ _COMPANY_BLURB = re.compile(
 
 
 def _in_company_blurb(text: str, hit: _Hit) -> bool:
-    start = max(text.rfind(".", 0, hit.start), text.rfind("\n", 0, hit.start), text.rfind("!", 0, hit.start), -1) + 1
+    start = max(text.rfind(".", 0, hit.start), text.rfind("\n", 0, hit.start), text.rfind("!", 0, hit.start)) + 1
     match = _COMPANY_BLURB.match(text, start)
     return bool(match and match.end() >= hit.end)
 

@@ -142,7 +142,8 @@ _BOILERPLATE_HINTS = (
     "verify", "transparency", "cookie", "privacy", "terms", "rights reserved", "©", "copyright",
     "share", "back to", "us on", "apply", "sign in", "log in", "login", "report this", "save",
     "datenschutz", "impressum", "chancengleich", "gleichbehandlung", "ansehen", "diskriminier",
-    "confiden", "caracter personal", "prelucrarea", "dsgvo", "daten", "identit", "data", "prelucrat",
+    "confiden", "caracter personal", "prelucrarea", "dsgvo", "ihre daten", "bewerbungsdaten", "identität", "identitat",
+    "personal data", "applicant data", "candidate data", "prelucrate",
 )
 _TAIL_HINTS = (
     "similar", "related", "more jobs", "other jobs", "also like", "also viewed", "also applied",
