@@ -131,9 +131,10 @@ class ScraperService(two_phase.TransactionParticipant):
 
     @rpc
     def skills(self):
-        """Every skill the taxonomy tracks (name, category, aliases), by name: the web app's type-ahead."""
+        """Every skill the taxonomy tracks (name, category, field of work, aliases), by name: the web
+        app's type-ahead."""
         known = self.state.taxonomy(self.uow.session)
-        return [{"name": skill.name, "category": skill.category, "aliases": list(skill.aliases)}
+        return [{"name": skill.name, "category": skill.category, "area": skill.area, "aliases": list(skill.aliases)}
                 for skill in sorted(known.skills, key=lambda skill: skill.name.lower())]
 
     @rpc(expected_exceptions=JobsightError)

@@ -199,7 +199,9 @@ class SearchResult(Documented):
 
 class TaxonomySkill(Documented):
     name = fields.String()
-    category = fields.String(allow_none=True)
+    category = fields.String(allow_none=True, metadata={
+        "description": "language, framework, tool, platform, method, domain, spoken_language or certification"})
+    area = fields.String(allow_none=True, metadata={"description": "the field of work: software, finance, logistics, ..."})
     aliases = fields.List(fields.String())
 
 
