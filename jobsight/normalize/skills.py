@@ -180,7 +180,7 @@ class Taxonomy:
         if self._pattern is None:
             return []
         text = _URL_OR_EMAIL.sub(_blank, text) if ("://" in text or "www." in text or "@" in text) else text
-        lowered = lower_same_length(text)
+        lowered = lower_same_length(text).translate(_ROMANIAN_LETTERS)
         matches = self._pattern.finditer(lowered)
         hits: list[_Hit] = []
         by_spelling = self._by_spelling
@@ -256,8 +256,13 @@ def _blank(match: re.Match) -> str:
     return " " * len(match.group(0))
 
 
+# Romanian ads write ș and ț with a comma below or, as many keyboards do, with a cedilla (ş, ţ):
+# spellings and text are matched with the comma-below letters.
+_ROMANIAN_LETTERS = str.maketrans("şţŞŢ", "șțȘȚ")
+
+
 def _fold(spelling: str) -> str:
-    return " ".join(spelling.lower().split())
+    return " ".join(spelling.lower().translate(_ROMANIAN_LETTERS).split())
 
 
 def _trie_regex(spellings: Iterable[str]) -> str:

@@ -346,3 +346,11 @@ def test_an_ambiguous_skill_with_context_words_needs_one_nearby():
     assert taxonomy.extract("Sage accounting software") == ["Sage"]
     assert taxonomy.extract("Sage advice from our founders.") == []
     assert taxonomy.extract("We season with sage and thyme, accounting for taste.") == []  # not the capitalised name
+
+
+def test_romanian_cedilla_letters_match_the_comma_below_spelling():
+    taxonomy = Taxonomy([{"name": "Network Administration", "category": "domain",
+                          "aliases": ["administrarea rețelelor", "administrare rețele"]}], version=1)
+    assert taxonomy.extract("Experiență în administrarea rețelelor") == ["Network Administration"]
+    assert taxonomy.extract("Experienţă în administrarea reţelelor") == ["Network Administration"]
+    assert taxonomy.canonical("Administrare reţele") == "Network Administration"
