@@ -207,7 +207,7 @@ class Taxonomy:
                 continue
             if index <= negated_through or _inside(waived, hit.start):
                 continue
-            if hit.skill.category == "domain" and _in_company_blurb(text, hit):
+            if hit.skill.category == "domain" and (_in_company_blurb(text, hit) or _is_heading(text, hit)):
                 continue
             if _negated_before(lowered, hit.start) or _negated_after(lowered, hit.end):
                 negated_through = _list_end(lowered, hits, index)
@@ -379,6 +379,15 @@ def _in_company_blurb(text: str, hit: _Hit) -> bool:
     start = max(text.rfind(".", 0, hit.start), text.rfind("\n", 0, hit.start), text.rfind("!", 0, hit.start)) + 1
     match = _COMPANY_BLURB.match(text, start)
     return bool(match and match.end() >= hit.end)
+
+
+def _is_heading(text: str, hit: _Hit) -> bool:
+    """The field's name is a line of its own ("Compensation & benefits", "Customer Success"): a
+    section heading, not a skill asked for."""
+    start = text.rfind("\n", 0, hit.start) + 1
+    end = text.find("\n", hit.end)
+    line = text[start:] if end < 0 else text[start:end]
+    return len(line.strip(" \t:-–|#*•")) <= len(hit.surface) + 1
 
 
 def _inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
