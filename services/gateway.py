@@ -14,6 +14,7 @@ from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.operators import Coalesced, OperatorAccess
 from jobsight.adapters.rpc import ServiceRpc, breaker_reports, rpc_settings
 from jobsight.adapters.security import TokenSigning
+from jobsight.adapters.taxonomy import BundledTaxonomy
 from jobsight.adapters.version import WarehouseVersionView
 from jobsight.errors import Forbidden, JobsightError, NotFound, ServiceTimeout, ServiceUnavailable
 from jobsight.insights import questions
@@ -46,6 +47,7 @@ class GatewayService:
     operator = OperatorAccess()
     status_cache = Coalesced()  # concurrent /status requests share one round of health checks
     prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT
+    taxonomy = BundledTaxonomy()  # compiled at start, not on the first request
 
     # -- helpers -------------------------------------------------------------------------
 

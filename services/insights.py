@@ -7,6 +7,7 @@ from jobsight.adapters.context import RequestContext
 from jobsight.adapters.database import UnitOfWork
 from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.units import WarehouseUnit
+from jobsight.adapters.taxonomy import BundledTaxonomy
 from jobsight.errors import JobsightError
 from jobsight.insights import queries, questions
 from jobsight.warehouse.version import current_version
@@ -18,6 +19,7 @@ class InsightsService:
     uow = UnitOfWork(WarehouseUnit)
     context = RequestContext()
     prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT
+    taxonomy = BundledTaxonomy()  # compiled at start, not on the first request
     cache = InsightCache()
 
     # Every question: validated and keyed by jobsight.insights.questions.prepare (the gateway

@@ -14,6 +14,7 @@ from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.outbox import OutboxRelay
 from jobsight.adapters import participant as two_phase  # a module: `nameko run` takes every class here for a service
 from jobsight.adapters.scraper import ScraperStateProvider
+from jobsight.adapters.taxonomy import BundledTaxonomy
 from jobsight.adapters.units import JobsUnit
 from jobsight.coordination import operations
 from jobsight.db.jobs import JobsBase
@@ -31,6 +32,7 @@ class ScraperService(two_phase.TransactionParticipant):
     uow = UnitOfWork(JobsUnit)
     relay = OutboxRelay(JobsBase)  # publishes the job events each batch writes to the outbox
     state = ScraperStateProvider()
+    taxonomy = BundledTaxonomy()  # compiled at start, not on the first request
     config = Config()
     context = RequestContext()
     prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT

@@ -14,6 +14,7 @@ from jobsight.adapters.metrics import MetricsEndpoint
 from jobsight.adapters.outbox import OutboxRelay
 from jobsight.adapters import participant as two_phase  # a module: `nameko run` takes every class here for a service
 from jobsight.adapters.security import LoginThrottling, PasswordHashing, SignUpThrottling, TokenSigning
+from jobsight.adapters.taxonomy import BundledTaxonomy
 from jobsight.adapters.units import UsersUnit
 from jobsight.auth import normalize_email
 from jobsight.coordination import operations
@@ -42,6 +43,7 @@ class UsersService(two_phase.TransactionParticipant):
     config = Config()
     context = RequestContext()
     prometheus = MetricsEndpoint()  # this instance's metrics on METRICS_PORT
+    taxonomy = BundledTaxonomy()  # compiled at start, not on the first request
 
     # -- accounts -------------------------------------------------------------------------
 

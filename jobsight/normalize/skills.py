@@ -124,7 +124,7 @@ class Taxonomy:
         self._by_name = {skill.name: skill for skill in self.skills}
         # Matching runs on lower-cased text without IGNORECASE, which the regex engine scans
         # several times faster; exact-case spellings are checked against the original text.
-        self._pattern = _matcher(frozenset(self._by_spelling)) if self._by_spelling else None
+        self._patterns = _scanners(frozenset(self._by_spelling))
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]], version: int) -> "Taxonomy":
@@ -176,26 +176,41 @@ class Taxonomy:
                 found.setdefault(name, None)
         return list(found)
 
+    def _spans(self, lowered: str) -> list[tuple[int, int, str]]:
+        """(start, end, spelling) of every mention, left to right, the longest where two overlap."""
+        by_spelling = self._by_spelling
+        spans = []
+        for pattern in self._patterns:
+            for match in pattern.finditer(lowered):
+                start, end = match.span(1)
+                key = _fold(match.group(1))
+                if key not in by_spelling:  # a bundled spelling this taxonomy lacks: a shorter one may fit
+                    end, key = _known_prefix(lowered, start, end, by_spelling)
+                    if key is None:
+                        continue
+                spans.append((start, end, key))
+        if len(self._patterns) > 1:
+            spans.sort(key=lambda span: (span[0], span[0] - span[1]))
+            kept, reach = [], -1
+            for span in spans:
+                if span[0] >= reach:
+                    kept.append(span)
+                    reach = span[1]
+            spans = kept
+        return spans
+
     def _scan(self, text: str) -> list[str]:
-        if self._pattern is None:
+        if not self._patterns:
             return []
         text = _URL_OR_EMAIL.sub(_blank, text) if ("://" in text or "www." in text or "@" in text) else text
         lowered = lower_same_length(text).translate(_ROMANIAN_LETTERS)
-        matches = self._pattern.finditer(lowered)
         hits: list[_Hit] = []
-        by_spelling = self._by_spelling
-        for match in matches:
-            key = match.group(1)
-            skill = by_spelling.get(key)
-            if skill is None:
-                key = " ".join(key.lower().split())
-                skill = by_spelling[key]
-            start, end = match.span(1)
+        for start, end, key in self._spans(lowered):
             surface = text[start:end]
             exact = self._exact.get(key)
             if exact is not None and surface not in exact:
                 continue
-            hits.append(_Hit(skill, start, end, surface))
+            hits.append(_Hit(self._by_spelling[key], start, end, surface))
         accepted: dict[str, None] = {}
         negated_through = -1  # index of the last mention a negation covers
         waived = _waived_sentences(lowered) if hits else ()
@@ -232,7 +247,40 @@ def read_taxonomy_file(path: str | Path | None = None) -> tuple[list[dict], int]
     return rows, int(data["version"])
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
+def _bundled_spellings() -> frozenset[str]:
+    rows, _ = read_taxonomy_file()
+    return frozenset(key for row in rows for spelling in (row["name"], *(row.get("aliases") or ()))
+                     if (key := _fold(str(spelling))))
+
+
+def _scanners(spellings: frozenset[str]) -> list[re.Pattern]:
+    """The patterns that find a taxonomy's spellings. One built mostly on the bundled file (the
+    table the scraper reads back, with skills added or removed while running) shares the bundled
+    file's scanner, compiled once per process, and compiles only what the file lacks: a skill
+    added live costs milliseconds, not the second the whole scanner takes."""
+    if not spellings:
+        return []
+    bundled = _bundled_spellings()
+    extra = spellings - bundled
+    if len(spellings) - len(extra) <= len(spellings) // 2:
+        return [_matcher(spellings)]
+    return [_matcher(bundled)] + ([_matcher(extra)] if extra else [])
+
+
+def _known_prefix(lowered: str, start: int, end: int, by_spelling) -> tuple[int, str | None]:
+    """The longest known spelling that a longer, unknown match starts with ("python" in "python 3")."""
+    for cut in range(end - 1, start, -1):
+        key = _fold(lowered[start:cut])
+        if key in by_spelling and _TAIL_OK.match(lowered, cut):
+            return cut, key
+    return end, None
+
+
+_TAIL_OK = re.compile(_AFTER)
+
+
+@lru_cache(maxsize=8)
 def _matcher(spellings: frozenset[str]) -> re.Pattern:
     """The compiled scanner for a set of spellings. Compiling thousands takes about a second,
     so a taxonomy read again with the same spellings (the scraper re-reading its table, a
