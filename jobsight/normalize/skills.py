@@ -361,7 +361,7 @@ def _list_end(lowered: str, hits: list[_Hit], first: int) -> int:
 _NEGATION_HINTS_AFTER = ("not", "n't", "nicht", "nu ")
 
 
-# A sentence that says what the role does not need ("Our data team maintains the dbt models, so
+# A clause that says what the role does not need ("Our data team maintains the dbt models, so
 # no dbt experience is needed", "you won't need Anaplan", "DATEV-Kenntnisse sind keine
 # Voraussetzung", "Nu este necesară experiența în Revit") names no skill the posting asks for;
 # unless it also says a skill would help ("French is a plus but not required").
@@ -378,12 +378,9 @@ _WAIVER = re.compile(
 _WAIVER_HINTS = ("need", "requir", "necessar", "expected", "mandatory", "a must", "never", "don't", "don’t", "won't",
                  "won’t", "not part", "nicht", "kein", "brauch", "nu ")
 _STILL_WANTED = re.compile(
-    r"\b(?:a\s+plus|plus|bonus|advantage|nice\s+to\s+have|preferred|von\s+vorteil|w[üu]nschenswert|"
+    r"\b(?:a\s+plus|plus|bonus|advantage|nice|preferred|von\s+vorteil|w[üu]nschenswert|"
     r"avantaj\w*|preferabil|constituie)\b"
 )
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
-
-
 _BACK_REFERENCE = re.compile(r"\b(?:it|them|this|that|those|these|any\s+of\s+(?:it|them)|code)\b")
 
 
