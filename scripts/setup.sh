@@ -233,10 +233,16 @@ if ! command -v rabbitmq-server >/dev/null; then
   apt_install rabbitmq-server
 fi
 if ! port_open "$AMQP_PORT"; then
-  log "starting RabbitMQ"
-  as_root rabbitmq-server -detached
-  as_root rabbitmqctl -q wait --timeout 60 "$(ls /var/lib/rabbitmq/mnesia/*.pid 2>/dev/null | head -n1 || echo /var/lib/rabbitmq/mnesia/rabbit.pid)" \
-    || wait_port "$AMQP_PORT" 60 RabbitMQ
+  if as_root rabbitmqctl -q status >/dev/null 2>&1; then
+    # The node is up but its application was stopped (rabbitmqctl stop_app): start only that.
+    log "starting the RabbitMQ application"
+    as_root rabbitmqctl -q start_app
+  else
+    log "starting RabbitMQ"
+    as_root rabbitmq-server -detached
+    as_root rabbitmqctl -q wait --timeout 60 "$(ls /var/lib/rabbitmq/mnesia/*.pid 2>/dev/null | head -n1 || echo /var/lib/rabbitmq/mnesia/rabbit.pid)" \
+      || wait_port "$AMQP_PORT" 60 RabbitMQ
+  fi
   wait_port "$AMQP_PORT" 60 RabbitMQ
 fi
 if ! port_open 15672; then
