@@ -233,7 +233,7 @@ if ! command -v rabbitmq-server >/dev/null; then
   apt_install rabbitmq-server
 fi
 if ! port_open "$AMQP_PORT"; then
-  if as_root rabbitmqctl -q status >/dev/null 2>&1; then
+  if as_root rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
     # The node is up but its application was stopped (rabbitmqctl stop_app): start only that.
     log "starting the RabbitMQ application"
     as_root rabbitmqctl -q start_app
