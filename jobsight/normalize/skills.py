@@ -213,7 +213,7 @@ class Taxonomy:
             hits.append(_Hit(self._by_spelling[key], start, end, surface))
         accepted: dict[str, None] = {}
         negated_through = -1  # index of the last mention a negation covers
-        waived = _waived_sentences(lowered) if hits else ()
+        waived = _waived_clauses(lowered) if hits else ()
         for index, hit in enumerate(hits):
             name = hit.skill.name
             if name in accepted:
@@ -384,7 +384,7 @@ _STILL_WANTED = re.compile(
 _BACK_REFERENCE = re.compile(r"\b(?:it|them|this|that|those|these|any\s+of\s+(?:it|them)|code)\b")
 
 
-def _waived_sentences(lowered: str) -> tuple[tuple[int, int], ...]:
+def _waived_clauses(lowered: str) -> tuple[tuple[int, int], ...]:
     """The spans of the clauses that waive what they name. A semicolon ends a clause ("No Java
     needed; PHP is fine"), unless the waiving clause points back at the one before ("Our team
     builds it in Anaplan; you won't need to use it")."""
@@ -392,10 +392,7 @@ def _waived_sentences(lowered: str) -> tuple[tuple[int, int], ...]:
         return ()
     spans = []
     for match in _WAIVER.finditer(lowered):
-        start = max(lowered.rfind(".", 0, match.start()), lowered.rfind("!", 0, match.start()),
-                    lowered.rfind("?", 0, match.start()), lowered.rfind("\n", 0, match.start())) + 1
-        ends = [i for i in (lowered.find(mark, match.end()) for mark in ".!?\n") if i >= 0]
-        end = min(ends) if ends else len(lowered)
+        start, end = _sentence_start(lowered, match.start()), _sentence_end(lowered, match.end())
         clause_start = lowered.rfind(";", start, match.start()) + 1 or start
         clause_end = lowered.find(";", match.end(), end)
         clause_end = end if clause_end < 0 else clause_end
@@ -421,8 +418,7 @@ _COMPANY_BLURB = re.compile(
 
 
 def _in_company_blurb(text: str, hit: _Hit) -> bool:
-    start = max(text.rfind(".", 0, hit.start), text.rfind("\n", 0, hit.start), text.rfind("!", 0, hit.start)) + 1
-    match = _COMPANY_BLURB.match(text, start)
+    match = _COMPANY_BLURB.match(text, _sentence_start(text, hit.start))
     return bool(match and match.end() >= hit.end)
 
 
@@ -433,6 +429,18 @@ def _is_heading(text: str, hit: _Hit) -> bool:
     end = text.find("\n", hit.end)
     line = text[start:] if end < 0 else text[start:end]
     return len(line.strip(" \t:-–|#*•")) <= len(hit.surface) + 1
+
+
+_SENTENCE_MARKS = ".!?\n"
+
+
+def _sentence_start(text: str, position: int) -> int:
+    return max(text.rfind(mark, 0, position) for mark in _SENTENCE_MARKS) + 1
+
+
+def _sentence_end(text: str, position: int) -> int:
+    ends = [i for i in (text.find(mark, position) for mark in _SENTENCE_MARKS) if i >= 0]
+    return min(ends) if ends else len(text)
 
 
 def _inside(spans: tuple[tuple[int, int], ...], position: int) -> bool:
